@@ -1,0 +1,44 @@
+// A ranked block of log lines that explains (part of) a failure: the JSON contract other tools read.
+import { Schema } from "effect"
+import { JobOutcome, RequestId } from "./Request.js"
+
+export const Severity = Schema.Literal("critical", "error", "warning", "info")
+export type Severity = typeof Severity.Type
+
+export class Finding extends Schema.Class<Finding>("Finding")({
+  /** Stable: hash of request, job and line range, so a redelivered chunk upserts the same row. */
+  id: Schema.String,
+  requestId: RequestId,
+  /** 1-based rank after the final ordering; 0 while a finding is still per-chunk. */
+  rank: Schema.Number,
+  severity: Severity,
+  confidence: Schema.Number,
+  lineStart: Schema.Number,
+  lineEnd: Schema.Number,
+  /** The finding's own lines, original text. */
+  lines: Schema.Array(Schema.String),
+  /** One line that names the failure (the block's headline, cleaned). */
+  message: Schema.String,
+  context: Schema.Struct({ before: Schema.Array(Schema.String), after: Schema.Array(Schema.String) }),
+  occurrences: Schema.Number,
+  /** SHA-256 of the normalised block: equal failures share it across lines, chunks and builds. */
+  hash: Schema.String,
+  category: Schema.String,
+  /** Why it scored, readable: "pattern:java-exception +0.6", "rarity: one-off", ... */
+  signals: Schema.Array(Schema.String),
+  jobName: Schema.String,
+  jobOutcome: JobOutcome,
+}) {}
+
+/** What the analyze stage publishes for one chunk: its findings and its place in the job. */
+export class ChunkFindings extends Schema.Class<ChunkFindings>("ChunkFindings")({
+  requestId: RequestId,
+  buildId: Schema.String,
+  jobName: Schema.String,
+  chunkIndex: Schema.Number,
+  totalChunks: Schema.optional(Schema.Number),
+  /** Owned lines in the chunk and the last owned line number (for position scoring). */
+  lines: Schema.Number,
+  lastLine: Schema.Number,
+  findings: Schema.Array(Finding),
+}) {}

@@ -1,0 +1,6 @@
+export * from "./Request.js"
+export * from "./LogChunk.js"
+export * from "./Finding.js"
+export * from "./errors.js"
+export * from "./Stats.js"
+export * from "./topics.js"

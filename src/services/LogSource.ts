@@ -1,0 +1,29 @@
+// The LogSource port: turns what the user named (path, "-", URL, build) into jobs with byte streams.
+import { Context, type Effect, type Stream } from "effect"
+import type { InputError } from "../domain/errors.js"
+import type { JobOutcome } from "../domain/Request.js"
+
+export interface SourceJob {
+  readonly id: string
+  readonly name: string
+  readonly outcome: JobOutcome
+  /** Total bytes when known (a file's size), for progress. */
+  readonly sizeHint?: number
+  /** The raw log, decompressed if it was gzip; fails with a one-line InputError. */
+  readonly bytes: Stream.Stream<Uint8Array, InputError>
+}
+
+export interface ResolvedSource {
+  /** Chunks of every job are keyed by this id. */
+  readonly buildId: string
+  readonly jobs: Stream.Stream<SourceJob, InputError>
+}
+
+export interface LogSourceShape {
+  readonly resolve: (
+    reference: string,
+    options: { readonly outcome: JobOutcome },
+  ) => Effect.Effect<ResolvedSource, InputError>
+}
+
+export class LogSource extends Context.Tag("destill/LogSource")<LogSource, LogSourceShape>() {}
