@@ -17,6 +17,11 @@ export interface ResolvedSource {
   /** Chunks of every job are keyed by this id. */
   readonly buildId: string
   readonly jobs: Stream.Stream<SourceJob, InputError>
+  /**
+   * What the user should know about the source (a build still running, a job whose log expired). It may grow
+   * while `jobs` runs: read it after the jobs stream has ended.
+   */
+  readonly notices?: ReadonlyArray<string>
 }
 
 export interface LogSourceShape {
