@@ -1,0 +1,120 @@
+// Merges per-chunk findings into one ranking: dedup by hash across chunks, position in the job, job outcome,
+// with a deterministic order whatever order the chunks arrive in, and bounded memory.
+import { Finding, type ChunkFindings } from "../domain/Finding.js"
+import type { JobOutcome } from "../domain/Request.js"
+import { CONFIDENCE_SCALE } from "./analyzeChunk.js"
+
+interface Group {
+  best: Finding
+  occurrences: number
+  /** The latest line any occurrence ends on: repeats near the end of the log count as late. */
+  lastLineEnd: number
+}
+
+const OUTCOME_ORDER: Record<JobOutcome, number> = { failed: 2, unknown: 1, passed: 0 }
+
+/** Deterministic total order on candidate findings: higher score first, then the later one, then names. */
+const compareCandidates = (a: Finding, b: Finding): number =>
+  OUTCOME_ORDER[b.jobOutcome] - OUTCOME_ORDER[a.jobOutcome] ||
+  b.confidence - a.confidence ||
+  b.lineStart - a.lineStart ||
+  (a.jobName < b.jobName ? -1 : a.jobName > b.jobName ? 1 : 0) ||
+  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/** Where the finding sits in its job: the last failing step of a failed log matters most. */
+const positionBonus = (lineEnd: number, jobLastLine: number): number => {
+  if (jobLastLine <= 0) return 0
+  const fromEnd = Math.max(0, jobLastLine - lineEnd)
+  const proximity = 1 - fromEnd / jobLastLine
+  // a gentle slope over the whole log, and a step for the last screenful where the failing step usually is
+  return 0.06 * proximity ** 4 + (fromEnd <= 200 ? 0.04 : 0)
+}
+
+/**
+ * Job outcome, applied last so it dominates: a failed job's scores move toward 1 (into [0.5, 1)), a passed
+ * job's shrink (below 0.5), so every failed-job finding outranks every passed-job finding; order is kept.
+ */
+export const applyOutcome = (score: number, outcome: JobOutcome): number => {
+  const squashed = score / (score + 0.35)
+  return outcome === "failed" ? 0.5 + 0.5 * squashed : outcome === "passed" ? 0.49 * squashed : squashed
+}
+
+export class FindingRanker {
+  private readonly maxCandidates: number
+  private readonly groups = new Map<string, Group>()
+  /** Last line of each job: exact from its final chunk, else the furthest line seen so far. */
+  private readonly jobLastLine = new Map<string, { line: number; final: boolean }>()
+
+  constructor(options?: { readonly maxCandidates?: number }) {
+    this.maxCandidates = Math.max(1, options?.maxCandidates ?? 5000)
+  }
+
+  add(batch: ChunkFindings): void {
+    const known = this.jobLastLine.get(batch.jobName)
+    if (batch.totalChunks !== undefined)
+      this.jobLastLine.set(batch.jobName, { line: batch.lastLine, final: true })
+    else if (known === undefined || (!known.final && batch.lastLine > known.line))
+      this.jobLastLine.set(batch.jobName, { line: batch.lastLine, final: false })
+
+    for (const finding of batch.findings) {
+      const group = this.groups.get(finding.hash)
+      if (group === undefined) {
+        this.groups.set(finding.hash, {
+          best: finding,
+          occurrences: finding.occurrences,
+          lastLineEnd: finding.lineEnd,
+        })
+        continue
+      }
+      group.occurrences += finding.occurrences
+      group.lastLineEnd = Math.max(group.lastLineEnd, finding.lineEnd)
+      if (compareCandidates(finding, group.best) < 0) group.best = finding
+    }
+    if (this.groups.size > this.maxCandidates * 2) this.prune()
+  }
+
+  /** Keeps the best `maxCandidates` groups so memory stays bounded however long the log. */
+  private prune(): void {
+    const kept = [...this.groups.entries()].sort(([, a], [, b]) => compareCandidates(a.best, b.best))
+    this.groups.clear()
+    for (const [hash, group] of kept.slice(0, this.maxCandidates)) this.groups.set(hash, group)
+  }
+
+  ranked(options: { readonly top: number; readonly minConfidence: number }): Array<Finding> {
+    const scored: Array<{ finding: Finding; score: number; signals: Array<string> }> = []
+    for (const group of this.groups.values()) {
+      const f = group.best
+      const last = this.jobLastLine.get(f.jobName)?.line ?? group.lastLineEnd
+      const position = positionBonus(group.lastLineEnd, last)
+      const signals = [...f.signals]
+      if (position > 0.005) signals.push(`position: near the end of the job +${position.toFixed(2)}`)
+      if (group.occurrences > 1) signals.push(`occurrences: ${group.occurrences}`)
+      const base = f.confidence * CONFIDENCE_SCALE + position
+      const score = applyOutcome(base, f.jobOutcome)
+      if (f.jobOutcome !== "unknown") signals.push(`outcome: ${f.jobOutcome}`)
+      scored.push({ finding: f, score, signals })
+    }
+    scored.sort(
+      (a, b) =>
+        b.score - a.score ||
+        (a.finding.jobName < b.finding.jobName ? -1 : a.finding.jobName > b.finding.jobName ? 1 : 0) ||
+        a.finding.lineStart - b.finding.lineStart ||
+        (a.finding.hash < b.finding.hash ? -1 : a.finding.hash > b.finding.hash ? 1 : 0),
+    )
+    const out: Array<Finding> = []
+    for (const { finding, score, signals } of scored) {
+      if (out.length >= options.top) break
+      if (score < options.minConfidence) continue
+      out.push(
+        new Finding({
+          ...finding,
+          rank: out.length + 1,
+          confidence: Math.round(score * 1000) / 1000,
+          occurrences: this.groups.get(finding.hash)!.occurrences,
+          signals,
+        }),
+      )
+    }
+    return out
+  }
+}

@@ -1,0 +1,59 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { hashText, normalizeLine } from "../../src/triage/normalize.js"
+
+const word = fc.stringMatching(/^[a-zA-Z:_/.()=-]{1,12}$/)
+const volatile = fc.oneof(
+  fc.nat().map(String),
+  fc.uuid(),
+  fc.nat().map((n) => `0x${n.toString(16)}`),
+  fc.nat({ max: 5000 }).map((n) => `${n}ms`),
+  fc
+    .date({ min: new Date(2000, 0, 1), max: new Date(2090, 0, 1), noInvalidDate: true })
+    .map((d) => d.toISOString()),
+)
+/** A line template: words with volatile slots between them. */
+const template = fc.array(fc.oneof(word, fc.constant(null)), { minLength: 1, maxLength: 8 })
+
+const fill = (parts: ReadonlyArray<string | null>, values: ReadonlyArray<string>): string =>
+  parts.map((part, i) => part ?? values[i % values.length]!).join(" ")
+
+describe("normalizeLine", () => {
+  it("is idempotent", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (line) => {
+        const once = normalizeLine(line)
+        expect(normalizeLine(once)).toBe(once)
+      }),
+    )
+  })
+
+  it("maps lines that differ only in numbers, uuids, hex, durations or timestamps to one text", () => {
+    fc.assert(
+      fc.property(
+        template,
+        fc.array(volatile, { minLength: 1, maxLength: 4 }),
+        fc.array(volatile, { minLength: 1, maxLength: 4 }),
+        (parts, a, b) => {
+          fc.pre(a.length === b.length)
+          // volatile values of the same kind must fill the same slots
+          const kinds = (values: ReadonlyArray<string>) => values.map((v) => normalizeLine(v))
+          fc.pre(kinds(a).join() === kinds(b).join())
+          expect(normalizeLine(fill(parts, a))).toBe(normalizeLine(fill(parts, b)))
+        },
+      ),
+    )
+  })
+
+  it("replaces each kind of volatile token with its placeholder", () => {
+    expect(
+      normalizeLine(
+        "2024-01-02T03:04:05.123Z worker 42 id 123e4567-e89b-12d3-a456-426614174000 at 0x7ffd took 350ms in /tmp/build-x1/a.c",
+      ),
+    ).toBe("<ts> worker <n> id <uuid> at <hex> took <dur> in <tmp>")
+  })
+
+  it("hashes with SHA-256", () => {
+    expect(hashText("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+  })
+})
