@@ -17,6 +17,8 @@ export class LogChunk extends Schema.Class<LogChunk>("LogChunk")({
   lines: Schema.Array(Schema.String),
   /** Bytes of the owned lines, terminators included. */
   bytes: Schema.Number,
+  /** Context lines to keep before and after each finding (the request's --context). */
+  context: Schema.Number,
   /** Set on the job's final chunk: the number of chunks the job produced. */
   totalChunks: Schema.optional(Schema.Number),
 }) {}

@@ -1,0 +1,13 @@
+// Worker-thread entry: scores chunks off the main thread so reading, splitting and scoring use separate cores.
+import { parentPort } from "node:worker_threads"
+import type { LogChunk } from "../../src/domain/LogChunk.js"
+import { analyzeChunk } from "../../src/triage/analyzeChunk.js"
+
+parentPort?.on("message", (message: { readonly id: number; readonly chunk: LogChunk }) => {
+  try {
+    const result = analyzeChunk(message.chunk, { context: message.chunk.context })
+    parentPort?.postMessage({ id: message.id, result })
+  } catch (error) {
+    parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) })
+  }
+})

@@ -1,0 +1,89 @@
+// Scores chunks on a pool of worker threads when the compiled worker exists, else inline on this thread.
+import { existsSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { Worker } from "node:worker_threads"
+import { Data, Effect } from "effect"
+import { ChunkFindings, Finding } from "../../src/domain/Finding.js"
+import type { LogChunk } from "../../src/domain/LogChunk.js"
+import { analyzeChunk } from "../../src/triage/analyzeChunk.js"
+
+export class AnalyzeFailed extends Data.TaggedError("AnalyzeFailed")<{ readonly message: string }> {}
+
+export interface ChunkAnalyzer {
+  readonly analyze: (chunk: LogChunk) => Effect.Effect<ChunkFindings, AnalyzeFailed>
+  readonly threads: number
+}
+
+// Structured clone strips class prototypes: rebuild the domain classes without re-validating.
+const revive = (plain: ChunkFindings): ChunkFindings =>
+  new ChunkFindings({ ...plain, findings: plain.findings.map((f) => new Finding(f, true)) }, true)
+
+/**
+ * Findings keep a few lines of a chunk; in V8 those are slices that pin the whole chunk's text in memory. Copying
+ * the (small) result detaches it, so a long log's retained findings never hold its chunks alive.
+ */
+const inline: ChunkAnalyzer = {
+  threads: 0,
+  analyze: (chunk) =>
+    Effect.try({
+      try: () => revive(structuredClone(analyzeChunk(chunk, { context: chunk.context }))),
+      catch: (error) => new AnalyzeFailed({ message: `scoring chunk ${chunk.index} failed: ${String(error)}` }),
+    }),
+}
+
+interface Pending {
+  readonly resume: (effect: Effect.Effect<ChunkFindings, AnalyzeFailed>) => void
+}
+
+/**
+ * A pool of `threads` workers, each fed one chunk at a time by whoever is least busy. Under vitest the sources run
+ * as TypeScript and there is no compiled worker next to this file: the pool then scores inline, same results.
+ */
+export const makeAnalyzerPool = (threads: number) =>
+  Effect.gen(function* () {
+    const workerFile = fileURLToPath(new URL("./analyzeWorker.js", import.meta.url))
+    if (threads <= 0 || !existsSync(workerFile)) return inline
+    const pending = new Map<number, Pending>()
+    const load = new Map<Worker, number>()
+    let nextId = 0
+    const workers = yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        Array.from({ length: threads }, () => {
+          const worker = new Worker(workerFile)
+          load.set(worker, 0)
+          worker.on(
+            "message",
+            (message: { readonly id: number; readonly result?: ChunkFindings; readonly error?: string }) => {
+              const waiter = pending.get(message.id)
+              pending.delete(message.id)
+              load.set(worker, (load.get(worker) ?? 1) - 1)
+              if (!waiter) return
+              if (message.result) waiter.resume(Effect.succeed(revive(message.result)))
+              else waiter.resume(Effect.fail(new AnalyzeFailed({ message: message.error ?? "worker failed" })))
+            },
+          )
+          // A worker that dies takes its chunks with it: fail them loudly rather than hang.
+          worker.on("error", (error) => {
+            for (const [id, waiter] of pending) {
+              pending.delete(id)
+              waiter.resume(Effect.fail(new AnalyzeFailed({ message: `analysis worker crashed: ${error.message}` })))
+            }
+          })
+          return worker
+        }),
+      ),
+      (all) => Effect.promise(() => Promise.all(all.map((w) => w.terminate()))),
+    )
+    const leastBusy = () => workers.reduce((a, b) => ((load.get(b) ?? 0) < (load.get(a) ?? 0) ? b : a))
+    return {
+      threads,
+      analyze: (chunk) =>
+        Effect.async<ChunkFindings, AnalyzeFailed>((resume) => {
+          const id = nextId++
+          const worker = leastBusy()
+          pending.set(id, { resume })
+          load.set(worker, (load.get(worker) ?? 0) + 1)
+          worker.postMessage({ id, chunk })
+        }),
+    } satisfies ChunkAnalyzer
+  })

@@ -1,0 +1,119 @@
+// A whole local triage run: ingest, analyze agents and the collector as fibers over the Broker, then the store.
+import { Cause, Clock, Deferred, Effect, Exit, Fiber, Ref } from "effect"
+import type { ChunkFindings, Finding } from "../../src/domain/Finding.js"
+import type { Request } from "../../src/domain/Request.js"
+import type { RunStats } from "../../src/domain/Stats.js"
+import type { ResolvedSource } from "../../src/services/LogSource.js"
+import { Store } from "../../src/services/Store.js"
+import type { FindingRanker } from "../../src/triage/rank.js"
+import { analyzeAgent } from "./analyze.js"
+import { type CollectProgress, collectFindings } from "./collect.js"
+import { emptyProgress, type IngestOptions, type IngestProgress, ingestRequest } from "./ingest.js"
+
+export interface TriageResult {
+  readonly request: Request
+  readonly stats: RunStats
+  readonly findings: ReadonlyArray<Finding>
+  readonly warnings: ReadonlyArray<string>
+}
+
+/** What a running triage exposes for progress displays; reading it never slows the pipeline. */
+export interface TriageProgress {
+  readonly ingest: Ref.Ref<IngestProgress>
+  readonly collect: Ref.Ref<CollectProgress>
+  /** The current top findings while chunks are scored (sampled, so the live view never slows the collector). */
+  readonly live?: Ref.Ref<ReadonlyArray<Finding>>
+}
+
+export interface TriageRunOptions extends IngestOptions {
+  /** Worker threads scoring chunks (0: on this thread). Twice as many chunks are kept in flight. */
+  readonly analyzeThreads?: number
+  readonly progress?: TriageProgress
+}
+
+export const makeProgress = Effect.all({
+  ingest: Ref.make(emptyProgress),
+  collect: Ref.make<CollectProgress>({ chunksDone: 0, findings: 0 }),
+})
+
+const warningsOf = (p: IngestProgress): Array<string> => [
+  ...(p.invalidSequences > 0
+    ? [`${p.invalidSequences} invalid UTF-8 sequence(s) were replaced with U+FFFD`]
+    : []),
+  ...(p.truncatedLines > 0 ? [`${p.truncatedLines} very long line(s) were cut for display`] : []),
+]
+
+/** Re-ranks into `live` at most every `everyMs`: UI updates may be dropped, findings never are (the fold keeps them). */
+const sampleRanking = (
+  live: Ref.Ref<ReadonlyArray<Finding>>,
+  options: Request["options"],
+  everyMs: number,
+) => {
+  let last = Number.NEGATIVE_INFINITY
+  return (_batch: ChunkFindings, ranker: FindingRanker) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      if (now - last < everyMs) return Effect.void
+      last = now
+      return Ref.set(live, ranker.ranked({ top: options.top, minConfidence: options.minConfidence }))
+    })
+}
+
+const reasonOf = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  const message = error instanceof Error ? error.message : String(error)
+  return message.split("\n")[0] ?? message
+}
+
+/**
+ * Runs one request end to end in this process. The request is recorded as running first; it becomes complete only
+ * after its findings are written, and failed (with the reason) if anything fails or the run is interrupted.
+ */
+export const runTriage = (request: Request, source: ResolvedSource, options: TriageRunOptions = {}) =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    const started = yield* Clock.currentTimeMillis
+    const progress: TriageProgress = options.progress ?? (yield* makeProgress)
+    yield* store.createRequest(request)
+
+    const work = Effect.gen(function* () {
+      const expected = yield* Deferred.make<number>()
+      const onBatch = progress.live && sampleRanking(progress.live, request.options, 200)
+      const collector = yield* Effect.fork(collectFindings(request.id, expected, progress.collect, onBatch))
+      yield* Effect.forkScoped(
+        analyzeAgent({
+          group: "destill-analyze",
+          concurrency: Math.max(1, 2 * (options.analyzeThreads ?? 0)),
+          threads: options.analyzeThreads ?? 0,
+        }),
+      )
+      const ingested = yield* ingestRequest(request, source, progress.ingest, options)
+      yield* Deferred.succeed(expected, ingested.chunks)
+      const ranker = yield* Fiber.join(collector)
+      const findings = ranker.ranked({
+        top: request.options.top,
+        minConfidence: request.options.minConfidence,
+      })
+      if (progress.live) yield* Ref.set(progress.live, findings)
+      const finished = yield* Clock.currentTimeMillis
+      const stats: RunStats = {
+        lines: ingested.lines,
+        bytes: ingested.bytes,
+        chunks: ingested.chunks,
+        durationMs: finished - started,
+      }
+      yield* store.saveFindings(findings)
+      yield* store.finishRequest(request.id, "complete", { stats })
+      return { request, stats, findings, warnings: warningsOf(ingested) } satisfies TriageResult
+    }).pipe(Effect.scoped)
+
+    return yield* work.pipe(
+      Effect.onExit((exit) => {
+        if (Exit.isSuccess(exit)) return Effect.void
+        const cancelled = Cause.isInterruptedOnly(exit.cause)
+        const error = cancelled ? "interrupted" : reasonOf(exit.cause)
+        return store
+          .finishRequest(request.id, cancelled ? "cancelled" : "failed", { error })
+          .pipe(Effect.ignore)
+      }),
+    )
+  })
