@@ -1,0 +1,81 @@
+// `destill analyze --explain`: an insight for the run's findings, above the report. Without a provider the
+// triage report still prints, with one line saying which settings to set.
+import { Options } from "@effect/cli"
+import { Console, Effect, Layer, type Option } from "effect"
+import { insightForRequest, type InsightOptions } from "../../../pipelines/insight/insightForRequest.js"
+import type { Finding } from "../../domain/Finding.js"
+import type { Insight } from "../../domain/Insight.js"
+import { InsightRepo } from "../../services/InsightRepo.js"
+import { LanguageModel } from "../../services/LanguageModel.js"
+import { insightText } from "../format/insight.js"
+import { storeFromSettings } from "../layers.js"
+import { insightStoreFromSettings, languageModelFrom, type ProviderFlags } from "./insightOptions.js"
+
+export { attempts, model, noRedact, provider } from "./insightOptions.js"
+
+export const explain = Options.boolean("explain").pipe(
+  Options.withDescription(
+    "Explain the failure with an LLM (root cause, evidence, fix) above the findings; see --provider.",
+  ),
+)
+
+export interface ExplainFlags extends ProviderFlags {
+  readonly explain: boolean
+  readonly noRedact: boolean
+  readonly attempts: number
+}
+
+/** The insights to show (none without --explain), after notes for what could not be explained. */
+export const explainFindings = (
+  requestId: string,
+  findings: ReadonlyArray<Finding>,
+  flags: ExplainFlags,
+): Effect.Effect<{ readonly insights?: ReadonlyArray<Insight> }, never, InsightRepo> =>
+  Effect.gen(function* () {
+    if (!flags.explain) return {}
+    if (findings.length === 0) {
+      yield* Console.error("destill: note: no findings, so there is no insight to make")
+      return { insights: [] }
+    }
+    const languageModel = yield* Effect.either(languageModelFrom(flags))
+    if (languageModel._tag === "Left") {
+      yield* Console.error(`destill: no insight: ${languageModel.left.message}`)
+      return { insights: [] }
+    }
+    const options: InsightOptions = { redact: !flags.noRedact, maxAttempts: flags.attempts }
+    const insight = yield* insightForRequest(requestId, findings, options).pipe(
+      Effect.provideService(LanguageModel, languageModel.right),
+      Effect.map((made) => [made]),
+      // The triage result stands on its own: a provider that fails costs the insight, not the report.
+      Effect.catchAll((error) =>
+        Effect.as(Console.error(`destill: no insight: ${error.message}`), [] as ReadonlyArray<Insight>),
+      ),
+    )
+    return { insights: insight }
+  })
+
+/** The store analyze runs on: with insights when --explain asks for them. */
+export const analyzeStoreLayer = (settings: {
+  readonly explain: boolean
+  readonly noStore: boolean
+  readonly dataDir: Option.Option<string>
+}) =>
+  settings.explain
+    ? insightStoreFromSettings(settings)
+    : Layer.merge(storeFromSettings(settings), InsightRepo.Memory)
+
+const ansi = { bold: 1, dim: 2, red: 31 } as const
+
+/** After the live view: the insight as the text report would show it. */
+export const printInsightsAfterLiveView = (insights: ReadonlyArray<Insight> | undefined) =>
+  Effect.forEach(
+    insights ?? [],
+    (insight) =>
+      Console.log(
+        `\n${insightText(insight, {
+          paint: (code, text) =>
+            process.env["NO_COLOR"] === undefined ? `\x1b[${ansi[code]}m${text}\x1b[0m` : text,
+        })}`,
+      ),
+    { discard: true },
+  )
