@@ -49,7 +49,11 @@ export const makeAnalyzerPool = (threads: number) =>
     const workers = yield* Effect.acquireRelease(
       Effect.sync(() =>
         Array.from({ length: threads }, () => {
-          const worker = new Worker(workerFile)
+          // A chunk is ~1 MB of strings and a worker holds one or two: a small young generation keeps each
+          // thread's heap (and so the process's RSS) flat instead of growing to V8's defaults.
+          const worker = new Worker(workerFile, {
+            resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
+          })
           load.set(worker, 0)
           worker.on(
             "message",

@@ -20,7 +20,19 @@ interface Candidate {
   readonly template: string
 }
 
+/** What scoring one cleaned text yields; equal texts share it. */
+interface Verdict {
+  readonly score: LineScore
+  readonly template: string
+  readonly stepFailed: boolean
+}
+
 const MAX_MESSAGE_CHARS = 500
+/**
+ * Findings are built here from typed values only, so the schema's per-field validation (a third of the
+ * per-finding cost) would only re-check what the compiler already has.
+ */
+const UNCHECKED = { disableValidation: true } as const
 const FAILING_STEP_BONUS = 0.12
 /** Raw block scores reach ~1.2 (pattern + corroboration + structure + step): scaled, not clamped, to keep order. */
 export const CONFIDENCE_SCALE = 1.3
@@ -36,25 +48,44 @@ const scoreCandidates = (
   lines: ReadonlyArray<string>,
 ): { candidates: Map<number, Candidate>; steps: StepMap } => {
   const candidates = new Map<number, Candidate>()
+  // logs repeat lines verbatim (retries, polling, per-test summaries): a chunk scores each distinct text once
+  const verdicts = new Map<string, Verdict | null>()
+  const verdictOf = (segment: string): Verdict | null => {
+    let verdict = verdicts.get(segment)
+    if (verdict === undefined) {
+      const score = scoreLine(segment)
+      verdict =
+        score === undefined
+          ? null
+          : { score, template: normalizeLine(segment), stepFailed: STEP_FAILED.test(segment) }
+      verdicts.set(segment, verdict)
+    }
+    return verdict
+  }
   const starts: Array<number> = []
   const failures: Array<number> = []
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!
-    // step starts pass the prefilter too, so the common line costs one regex test
+    // step starts pass the prefilter too, so the common line costs one automaton pass
     if (!isCandidate(raw)) continue
     if (isStepStart(raw)) starts.push(i)
-    let best: LineScore | undefined
+    let best: Verdict | null = null
     let bestText = ""
-    for (const segment of raw.includes("\r") ? cleanSegments(raw) : [cleanLine(raw)]) {
-      const scored = scoreLine(segment)
-      if (scored !== undefined && (best === undefined || scored.score > best.score)) {
-        best = scored
-        bestText = segment
+    if (raw.includes("\r")) {
+      for (const segment of cleanSegments(raw)) {
+        const verdict = verdictOf(segment)
+        if (verdict !== null && (best === null || verdict.score.score > best.score.score)) {
+          best = verdict
+          bestText = segment
+        }
       }
+    } else {
+      bestText = cleanLine(raw)
+      best = verdictOf(bestText)
     }
-    if (best === undefined) continue
-    candidates.set(i, { score: best, cleaned: bestText, template: normalizeLine(bestText) })
-    if (STEP_FAILED.test(bestText)) failures.push(i)
+    if (best === null) continue
+    candidates.set(i, { score: best.score, cleaned: bestText, template: best.template })
+    if (best.stepFailed) failures.push(i)
   }
   return { candidates, steps: new StepMap(starts, failures) }
 }
@@ -98,20 +129,25 @@ export const analyzeChunk = (chunk: LogChunk, options: AnalyzeOptions): ChunkFin
     // repeats collapse into the latest occurrence: in a failed log the later one is nearer the failing step
     byHash.set(
       finding.hash,
-      seen === undefined ? finding : new Finding({ ...finding, occurrences: seen.occurrences + 1 }),
+      seen === undefined
+        ? finding
+        : new Finding({ ...finding, occurrences: seen.occurrences + 1 }, UNCHECKED),
     )
   }
   const owned = Math.max(0, n - chunk.overlap)
-  return new ChunkFindings({
-    requestId: chunk.requestId,
-    buildId: chunk.buildId,
-    jobName: chunk.jobName,
-    chunkIndex: chunk.index,
-    ...(chunk.totalChunks !== undefined ? { totalChunks: chunk.totalChunks } : {}),
-    lines: owned,
-    lastLine: chunk.firstLine + n - 1,
-    findings: [...byHash.values()],
-  })
+  return new ChunkFindings(
+    {
+      requestId: chunk.requestId,
+      buildId: chunk.buildId,
+      jobName: chunk.jobName,
+      chunkIndex: chunk.index,
+      ...(chunk.totalChunks !== undefined ? { totalChunks: chunk.totalChunks } : {}),
+      lines: owned,
+      lastLine: chunk.firstLine + n - 1,
+      findings: [...byHash.values()],
+    },
+    UNCHECKED,
+  )
 }
 
 const toFinding = (
@@ -156,22 +192,25 @@ const toFinding = (
     after.push(displayLine(lines[i]!))
   const lineStart = chunk.firstLine + block.start
   const lineEnd = chunk.firstLine + block.end
-  return new Finding({
-    id: findingId(chunk.requestId, chunk.jobName, lineStart, lineEnd),
-    requestId: chunk.requestId,
-    rank: 0,
-    severity: head.score.severity,
-    confidence: Math.round(confidence * 10000) / 10000,
-    lineStart,
-    lineEnd,
-    lines: own,
-    message: head.cleaned.trim().slice(0, MAX_MESSAGE_CHARS),
-    context: { before, after },
-    occurrences: 1,
-    hash: hashText(normalized.join("\n")),
-    category: head.score.category,
-    signals,
-    jobName: chunk.jobName,
-    jobOutcome: chunk.jobOutcome,
-  })
+  return new Finding(
+    {
+      id: findingId(chunk.requestId, chunk.jobName, lineStart, lineEnd),
+      requestId: chunk.requestId,
+      rank: 0,
+      severity: head.score.severity,
+      confidence: Math.round(confidence * 10000) / 10000,
+      lineStart,
+      lineEnd,
+      lines: own,
+      message: head.cleaned.trim().slice(0, MAX_MESSAGE_CHARS),
+      context: { before, after },
+      occurrences: 1,
+      hash: hashText(normalized.join("\n")),
+      category: head.score.category,
+      signals,
+      jobName: chunk.jobName,
+      jobOutcome: chunk.jobOutcome,
+    },
+    UNCHECKED,
+  )
 }

@@ -17,8 +17,9 @@ export interface PenaltyRule {
 }
 
 /**
- * Cheap gate run on every raw line: only lines it matches are scored. Keep it a superset of every boost
- * rule's trigger words, so a line it rejects can never score.
+ * Which raw lines get scored: a line it rejects can never score, so keep it a superset of every boost rule's
+ * trigger words. The hot path runs its literal twin in triggers.ts (same answer, one pass): change both.
+ * triggers.ts also lists the words each rule below needs; a rule changed to match new words needs them there.
  */
 export const PREFILTER =
   /e(?:rr|xception|xpected|xit)|f(?:ail|atal)|panic|traceback|kill|time(?:[ds]? ?out|trap)|s(?:egmentation|igsegv)|abort|denied|not (?:found|in scope)|c(?:an(?:not|'t)|ould(?:n't| not)|aused by|rash)|un(?:able|defined|resolved)|no (?:such|\S+ found)|refused|assert|non-zero|backoff|o(?:om|ut of memory|verfull)|[✗✖✘❌●×]|warn|invalid|missing|\$ |##\[group\]|::group::|travis_fold:start/i
@@ -265,9 +266,17 @@ export const PENALTIES: ReadonlyArray<PenaltyRule> = [
   },
   { name: "deprecation", pattern: /deprecat/i, weight: 0.25 },
   // jest prints what a passing test logged under "● Console": output, not a failure
-  { name: "test-console", pattern: /^\s*● Console\s*$|^\s*console\.(?:log|info|warn|error|debug)\s*$/, weight: 0.5 },
+  {
+    name: "test-console",
+    pattern: /^\s*● Console\s*$|^\s*console\.(?:log|info|warn|error|debug)\s*$/,
+    weight: 0.5,
+  },
   // a message that says it was expected is the test working as designed
-  { name: "expected-error", pattern: /\(expected(?: in this test)?\)|\bexpected (?:error|failure|exception)\b/i, weight: 0.4 },
+  {
+    name: "expected-error",
+    pattern: /\(expected(?: in this test)?\)|\bexpected (?:error|failure|exception)\b/i,
+    weight: 0.4,
+  },
   {
     name: "echoed-command",
     pattern:

@@ -21,6 +21,20 @@ const compareCandidates = (a: Finding, b: Finding): number =>
   (a.jobName < b.jobName ? -1 : a.jobName > b.jobName ? 1 : 0) ||
   (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
+/**
+ * A copy whose texts own their memory. Lines cut from a chunk are V8 slices of the whole chunk text: a kept
+ * finding holding one would pin ~500 KB per chunk for the rest of the run. One JSON round trip rebuilds them.
+ */
+const retained = (finding: Finding): Finding => {
+  const { lines, message, context, jobName } = finding
+  const texts = JSON.parse(JSON.stringify({ lines, message, context, jobName })) as Pick<
+    Finding,
+    "lines" | "message" | "context" | "jobName"
+  >
+  // the fields were validated when the finding was made; only their storage changes
+  return new Finding({ ...finding, ...texts }, true)
+}
+
 /** Where the finding sits in its job: the last failing step of a failed log matters most. */
 const positionBonus = (lineEnd: number, jobLastLine: number): number => {
   if (jobLastLine <= 0) return 0
@@ -60,7 +74,7 @@ export class FindingRanker {
       const group = this.groups.get(finding.hash)
       if (group === undefined) {
         this.groups.set(finding.hash, {
-          best: finding,
+          best: retained(finding),
           occurrences: finding.occurrences,
           lastLineEnd: finding.lineEnd,
         })
@@ -68,7 +82,7 @@ export class FindingRanker {
       }
       group.occurrences += finding.occurrences
       group.lastLineEnd = Math.max(group.lastLineEnd, finding.lineEnd)
-      if (compareCandidates(finding, group.best) < 0) group.best = finding
+      if (compareCandidates(finding, group.best) < 0) group.best = retained(finding)
     }
     if (this.groups.size > this.maxCandidates * 2) this.prune()
   }
@@ -81,36 +95,41 @@ export class FindingRanker {
   }
 
   ranked(options: { readonly top: number; readonly minConfidence: number }): Array<Finding> {
-    const scored: Array<{ finding: Finding; score: number; signals: Array<string> }> = []
+    // called for every live refresh: score all groups, but build signals only for the ones returned
+    const scored: Array<{ group: Group; position: number; score: number }> = []
     for (const group of this.groups.values()) {
       const f = group.best
       const last = this.jobLastLine.get(f.jobName)?.line ?? group.lastLineEnd
       const position = positionBonus(group.lastLineEnd, last)
-      const signals = [...f.signals]
-      if (position > 0.005) signals.push(`position: near the end of the job +${position.toFixed(2)}`)
-      if (group.occurrences > 1) signals.push(`occurrences: ${group.occurrences}`)
-      const base = f.confidence * CONFIDENCE_SCALE + position
-      const score = applyOutcome(base, f.jobOutcome)
-      if (f.jobOutcome !== "unknown") signals.push(`outcome: ${f.jobOutcome}`)
-      scored.push({ finding: f, score, signals })
+      const score = applyOutcome(f.confidence * CONFIDENCE_SCALE + position, f.jobOutcome)
+      scored.push({ group, position, score })
     }
     scored.sort(
       (a, b) =>
         b.score - a.score ||
-        (a.finding.jobName < b.finding.jobName ? -1 : a.finding.jobName > b.finding.jobName ? 1 : 0) ||
-        a.finding.lineStart - b.finding.lineStart ||
-        (a.finding.hash < b.finding.hash ? -1 : a.finding.hash > b.finding.hash ? 1 : 0),
+        (a.group.best.jobName < b.group.best.jobName
+          ? -1
+          : a.group.best.jobName > b.group.best.jobName
+            ? 1
+            : 0) ||
+        a.group.best.lineStart - b.group.best.lineStart ||
+        (a.group.best.hash < b.group.best.hash ? -1 : a.group.best.hash > b.group.best.hash ? 1 : 0),
     )
     const out: Array<Finding> = []
-    for (const { finding, score, signals } of scored) {
+    for (const { group, position, score } of scored) {
       if (out.length >= options.top) break
       if (score < options.minConfidence) continue
+      const finding = group.best
+      const signals = [...finding.signals]
+      if (position > 0.005) signals.push(`position: near the end of the job +${position.toFixed(2)}`)
+      if (group.occurrences > 1) signals.push(`occurrences: ${group.occurrences}`)
+      if (finding.jobOutcome !== "unknown") signals.push(`outcome: ${finding.jobOutcome}`)
       out.push(
         new Finding({
           ...finding,
           rank: out.length + 1,
           confidence: Math.round(score * 1000) / 1000,
-          occurrences: this.groups.get(finding.hash)!.occurrences,
+          occurrences: group.occurrences,
           signals,
         }),
       )

@@ -1,0 +1,159 @@
+// A one-pass, ASCII-case-insensitive search for a fixed set of literals (an Aho-Corasick automaton): what lets
+// the hot path ask "which trigger words does this line hold" without running a regex per word.
+
+/** Characters above ASCII that may appear in a literal: the pass and fail marks test runners print. */
+const SYMBOLS = "✗✖✘❌●×✓✔√"
+const symbolClass = (c: number): number => {
+  switch (c) {
+    case 0x2717:
+      return 128
+    case 0x2716:
+      return 129
+    case 0x2718:
+      return 130
+    case 0x274c:
+      return 131
+    case 0x25cf:
+      return 132
+    case 0xd7:
+      return 133
+    case 0x2713:
+      return 134
+    case 0x2714:
+      return 135
+    case 0x221a:
+      return 136
+    default:
+      return -1
+  }
+}
+/** Folds A-Z to a-z only: a non-unicode /i regex folds nothing else into ASCII either. */
+const fold = (c: number): number => (c >= 65 && c <= 90 ? c | 32 : c)
+
+/**
+ * JavaScript's `\s`: what `\S+` stops at. Needed by callers that finish a shape the automaton starts.
+ */
+export const isRegexSpace = (c: number): boolean =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  (c > 127 &&
+    (c === 0xa0 ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff))
+
+export class LiteralSet {
+  /** Character class of each ASCII code (A-Z folded): 0 for characters no literal holds. */
+  private readonly asciiClass: Uint8Array
+  /** Class of each failure mark in SYMBOLS order (0 when no literal holds it). */
+  private readonly symbolClasses: Uint8Array
+  /**
+   * Transitions, failure links folded in: entry `row + class` is `(nextRow << 1) | hasOutput`, where a row is
+   * a state number times the class count. Premultiplied rows and the flag bit keep the scan loop to one load.
+   */
+  private readonly next: Int32Array
+  /** Per row index / class count: the ids of the literals ending in that state (through failure links too). */
+  private readonly outputs: ReadonlyArray<ReadonlyArray<number>>
+  private readonly classes: number
+
+  constructor(literals: ReadonlyArray<string>) {
+    const rawClass = (c: number): number => (c < 128 ? fold(c) : symbolClass(c))
+    // compact alphabet: only characters some literal holds get a class, keeping the table cache-sized
+    const classOf = new Map<number, number>()
+    for (const literal of literals)
+      for (let i = 0; i < literal.length; i++) {
+        const raw = rawClass(literal.charCodeAt(i))
+        if (raw < 0) throw new Error(`literal ${JSON.stringify(literal)} holds an unsupported character`)
+        if (!classOf.has(raw)) classOf.set(raw, classOf.size + 1)
+      }
+    const classes = classOf.size + 1
+    this.classes = classes
+    this.asciiClass = Uint8Array.from({ length: 128 }, (_, c) => classOf.get(fold(c)) ?? 0)
+    this.symbolClasses = Uint8Array.from({ length: SYMBOLS.length }, (_, k) => classOf.get(128 + k) ?? 0)
+
+    const goto: Array<Map<number, number>> = [new Map()]
+    const out: Array<Array<number>> = [[]]
+    literals.forEach((literal, id) => {
+      let state = 0
+      for (let i = 0; i < literal.length; i++) {
+        const cls = classOf.get(rawClass(literal.charCodeAt(i)))!
+        let to = goto[state]!.get(cls)
+        if (to === undefined) {
+          to = goto.length
+          goto.push(new Map())
+          out.push([])
+          goto[state]!.set(cls, to)
+        }
+        state = to
+      }
+      out[state]!.push(id)
+    })
+    const target = new Int32Array(goto.length * classes)
+    const fail = new Int32Array(goto.length)
+    // breadth-first, so a state's failure target is complete before its children are built
+    const queue: Array<number> = []
+    for (const [cls, to] of goto[0]!) {
+      target[cls] = to
+      queue.push(to)
+    }
+    for (let q = 0; q < queue.length; q++) {
+      const state = queue[q]!
+      out[state]!.push(...out[fail[state]!]!)
+      for (let cls = 1; cls < classes; cls++) {
+        const to = goto[state]!.get(cls)
+        if (to === undefined) target[state * classes + cls] = target[fail[state]! * classes + cls]!
+        else {
+          target[state * classes + cls] = to
+          fail[to] = target[fail[state]! * classes + cls]!
+          queue.push(to)
+        }
+      }
+    }
+    this.next = target.map((to) => ((to * classes) << 1) | (out[to]!.length > 0 ? 1 : 0))
+    this.outputs = out
+  }
+
+  /**
+   * Marks `hits[id] = mark` for every literal occurring in text[0, end); `onHit` (optional) sees each
+   * occurrence's literal id and end index, and its true return stops the scan (and returns true).
+   */
+  mark(
+    text: string,
+    end: number,
+    hits: Int32Array,
+    mark: number,
+    onHit?: (id: number, endIndex: number) => boolean,
+  ): boolean {
+    const next = this.next
+    const asciiClass = this.asciiClass
+    let row = 0
+    for (let i = 0; i < end; i++) {
+      const c = text.charCodeAt(i)
+      const cls = c < 128 ? asciiClass[c]! : this.symbol(c)
+      // a character no literal holds sends the automaton home without a table load
+      if (cls === 0) {
+        row = 0
+        continue
+      }
+      const entry = next[row + cls]!
+      row = entry >> 1
+      if ((entry & 1) === 1) {
+        for (const id of this.outputs[row / this.classes]!) {
+          hits[id] = mark
+          if (onHit !== undefined && onHit(id, i + 1)) return true
+        }
+      }
+    }
+    return false
+  }
+
+  private symbol(c: number): number {
+    const k = symbolClass(c)
+    return k < 0 ? 0 : this.symbolClasses[k - 128]!
+  }
+}

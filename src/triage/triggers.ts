@@ -1,0 +1,289 @@
+// The literal words each pattern needs: a rule's regex can only match a line holding (case-insensitively) at
+// least one of its triggers, so one automaton pass over the line tells which regexes are worth running.
+import { isRegexSpace, LiteralSet } from "./literalScan.js"
+
+/**
+ * Exactly the alternatives of PREFILTER in patterns.ts, as literals; `no \S+ found` is finished by hand.
+ * Keep the two in step: a word added there must be added here.
+ */
+const PREFILTER_LITERALS = [
+  "err",
+  "exception",
+  "expected",
+  "exit",
+  "fail",
+  "fatal",
+  "panic",
+  "traceback",
+  "kill",
+  "timeout",
+  "time out",
+  "timedout",
+  "timed out",
+  "timesout",
+  "times out",
+  "timetrap",
+  "segmentation",
+  "sigsegv",
+  "abort",
+  "denied",
+  "not found",
+  "not in scope",
+  "cannot",
+  "can't",
+  "couldn't",
+  "could not",
+  "caused by",
+  "crash",
+  "unable",
+  "undefined",
+  "unresolved",
+  "no such",
+  "refused",
+  "assert",
+  "non-zero",
+  "backoff",
+  "oom",
+  "out of memory",
+  "overfull",
+  "✗",
+  "✖",
+  "✘",
+  "❌",
+  "●",
+  "×",
+  "warn",
+  "invalid",
+  "missing",
+  "$ ",
+  "##[group]",
+  "::group::",
+  "travis_fold:start",
+  // the start of `no \S+ found`: accepted only when the rest follows
+  "no ",
+]
+const NO_WORD = PREFILTER_LITERALS.length - 1
+const prefilterSet = new LiteralSet(PREFILTER_LITERALS)
+const FOUND = " found"
+
+/** After "no " ending at `from`: one run of non-space characters, then " found" (any case). */
+const foundFollows = (text: string, from: number): boolean => {
+  let j = from
+  while (j < text.length && !isRegexSpace(text.charCodeAt(j))) j++
+  if (j === from || j + FOUND.length > text.length) return false
+  for (let k = 0; k < FOUND.length; k++) {
+    const c = text.charCodeAt(j + k)
+    if ((c >= 65 && c <= 90 ? c | 32 : c) !== FOUND.charCodeAt(k)) return false
+  }
+  return true
+}
+
+let scanned = ""
+const prefilterHits = new Int32Array(PREFILTER_LITERALS.length)
+const acceptPrefilter = (id: number, end: number): boolean => id !== NO_WORD || foundFollows(scanned, end)
+
+/** Same answer as `PREFILTER.test(raw)`, in one pass without backtracking. */
+export const prefilterMatches = (raw: string): boolean => {
+  scanned = raw
+  const found = prefilterSet.mark(raw, raw.length, prefilterHits, 1, acceptPrefilter)
+  scanned = ""
+  return found
+}
+
+/** Triggers of the boost rules, by rule name; a rule missing here is anchored and cheap, so always tried. */
+const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
+  "java-exception": ["exception", "error", "throwable"],
+  "caused-by": ["caused by:"],
+  "python-traceback": ["traceback"],
+  "exception-line": ["error", "exception"],
+  "dotnet-exception": ["exception"],
+  "go-panic": ["panic", "fatal error", "goroutine"],
+  "rust-panic": ["panicked at"],
+  "ruby-exception": [".rb:"],
+  "elixir-exception": ["** ("],
+  "located-error": [" error"],
+  "rust-error": ["error"],
+  "tsc-error": ["error ts"],
+  "csharp-error": ["error cs", "error msb", "error nu", "error fs"],
+  "maven-located": ["[error] "],
+  "compilation-error": ["compilation"],
+  linker: ["undefined", "ld returned", "linker command failed"],
+  "not-in-scope": ["not in scope", "cannot find symbol", "unresolved"],
+  "syntax-error": ["syntaxerror", "parseerror", "syntax error", "unexpected token"],
+  "xunit-fail": ["[fail]"],
+  "go-test-fail": ["--- fail: "],
+  "go-test-location": ["_test.go:"],
+  testify: ["error:", "error trace:"],
+  "pytest-failed": ["failed ", "error "],
+  "jest-bullet": ["● "],
+  "jest-file": ["fail"],
+  "rust-test": [" stdout ----"],
+  surefire: ["<<< failure!", "<<< error!", ", failures: "],
+  "gradle-test": [" failed"],
+  rspec: ["failure/error:", "an error occurred while loading"],
+  assertion: ["assert", "comparisonfailure", "expected"],
+  "expected-got": ["expected", "was not ", "did not "],
+  "test-verdict": ["fail", "not ok", "✗", "✘", "✖", "×"],
+  "gradle-task": [" failed"],
+  "test-failed": [" failed"],
+  "npm-err": ["npm err! "],
+  "yarn-error": ["error "],
+  "gradle-wrong": ["execution failed for task", "could not"],
+  "maven-error": ["[error] "],
+  "maven-summary": ["build failure", "failed to execute goal", "what went wrong:", "failure: build failed"],
+  docker: ["error: ", "error [", "error response from daemon", "failed to solve", "manifest "],
+  kubernetes: ["backoff", "errimagepull", "oomkilled", "evicted"],
+  "git-fatal": ["fatal"],
+  "not-found": ["no such file or directory", "found", "cannot find module", "no matching"],
+  permission: ["permission denied", "access denied", "eacces"],
+  oom: ["out of memory", "outofmemoryerror", "cannot allocate memory", "oom"],
+  "disk-full": ["no space left on device", "enospc"],
+  segfault: ["segmentation fault", "sigsegv", "core dumped", "sigabrt", "aborted", "abort trap"],
+  killed: ["killed", "sigkill"],
+  timeout: ["timed out", "timeout", "deadline exceeded"],
+  network: [
+    "connection refused",
+    "econnrefused",
+    "econnreset",
+    "could not resolve host",
+    "couldn't establish",
+    "ssl connect error",
+    "500 ",
+    "501 ",
+    "502 ",
+    "503 ",
+    "504 ",
+  ],
+  "exit-code": ["exit", "non-zero"],
+  aborted: ["aborted!", "aborting", "fail", "error"],
+  fatal: ["fatal"],
+  "error-colon": ["error"],
+  "error-upper": ["error"],
+  exception: ["exception"],
+  failed: ["fail"],
+  error: ["error"],
+  cannot: [
+    "cannot",
+    "can't",
+    "could not",
+    "couldn't",
+    "unable to",
+    "undefined",
+    "invalid",
+    "missing",
+    "refused",
+  ],
+  warning: ["warn", "overfull \\"],
+}
+
+/** Triggers of the penalty rules, by rule name; missing ones are always tried. */
+const PENALTY_TRIGGERS: Record<string, ReadonlyArray<string>> = {
+  summary: ["due to", "error", "one or more tests failed", "your build exited"],
+  "info-level": ["info", "debug", "trace", "[error]"],
+  passed: ["pass", "ok", "succe", "✓", "✔", "√"],
+  "test-name": ["(", "test"],
+  handled: ["handled", "caught", "retr", "ignor", "suppress", "recovered", "continuing", "skipp"],
+  deprecation: ["deprecat"],
+  "test-console": ["console"],
+  "expected-error": ["expected"],
+  progress: [
+    "download",
+    "fetching",
+    "resolving",
+    "installing",
+    "unpacking",
+    "collecting",
+    "requirement already",
+    "progress",
+    "receiving objects",
+    "compiling",
+    "building",
+    "checking",
+  ],
+}
+
+const ZERO_COUNT_TRIGGERS = ["error", "fail", "broken"]
+
+const scoringLiterals = [
+  ...new Set([
+    ...Object.values(BOOST_TRIGGERS).flat(),
+    ...Object.values(PENALTY_TRIGGERS).flat(),
+    ...ZERO_COUNT_TRIGGERS,
+  ]),
+]
+const literalId = new Map(scoringLiterals.map((literal, id) => [literal, id]))
+const scoringSet = new LiteralSet(scoringLiterals)
+
+/** Shapes a rule's match needs besides its words; every field given must hold. */
+interface Shape {
+  /** The line's first character is one of these (the rule is anchored at `^` without `\s*`). */
+  readonly first?: string
+  /** The first character that is not `\s` is one of these (the rule starts `^\s*`). */
+  readonly firstNonSpace?: string
+  /** The regex is case-sensitive and needs one of these exact substrings. */
+  readonly cased?: ReadonlyArray<string>
+}
+
+const BOOST_SHAPES: Record<string, Shape> = {
+  "java-exception": { cased: ["Exception", "Error", "Throwable"] },
+  "caused-by": { firstNonSpace: "C" },
+  "python-traceback": { firstNonSpace: "T" },
+  "exception-line": { cased: ["Error", "Exception"] },
+  "dotnet-exception": { cased: ["System."] },
+  "go-panic": { first: "pfg" },
+  "elixir-exception": { firstNonSpace: "*" },
+  "rust-error": { first: "e" },
+  "maven-located": { first: "[" },
+  "go-test-fail": { firstNonSpace: "-" },
+  testify: { firstNonSpace: "E" },
+  "pytest-failed": { first: "FE" },
+  "pytest-assert": { first: "E" },
+  "pytest-header": { first: "_" },
+  "jest-bullet": { firstNonSpace: "●" },
+  "jest-file": { firstNonSpace: "F" },
+  "rust-test": { first: "-" },
+  "numbered-failure": { firstNonSpace: "0123456789" },
+  "gradle-task": { first: ">" },
+  "npm-err": { first: "n" },
+  "yarn-error": { first: "e" },
+  "maven-error": { first: "[" },
+  make: { first: "m" },
+  "go-fail-pkg": { first: "F" },
+  "error-upper": { cased: ["ERROR"] },
+}
+
+/** What a rule needs of a line before its regex is worth running. */
+export interface Gate {
+  /** Trigger literal ids, one of which must be present; undefined: no word needed. */
+  readonly ids: Int32Array | undefined
+  readonly first: string | undefined
+  readonly firstNonSpace: string | undefined
+  readonly cased: ReadonlyArray<string> | undefined
+}
+
+const gateOf = (triggers: ReadonlyArray<string> | undefined, shape: Shape | undefined): Gate => ({
+  ids: triggers === undefined ? undefined : Int32Array.from(triggers, (t) => literalId.get(t)!),
+  first: shape?.first,
+  firstNonSpace: shape?.firstNonSpace,
+  cased: shape?.cased,
+})
+
+export const boostGate = (name: string): Gate => gateOf(BOOST_TRIGGERS[name], BOOST_SHAPES[name])
+export const penaltyGate = (name: string): Gate => gateOf(PENALTY_TRIGGERS[name], undefined)
+export const ZERO_COUNT_GATE: Gate = gateOf(ZERO_COUNT_TRIGGERS, undefined)
+
+/** The first character of `text` that JavaScript's `\s` does not match, or "" for a blank line. */
+export const firstNonSpaceChar = (text: string): string => {
+  for (let i = 0; i < text.length; i++) if (!isRegexSpace(text.charCodeAt(i))) return text.charAt(i)
+  return ""
+}
+
+/**
+ * The trigger words found in text[0, end): `hits[id] === mark` for each literal present. Callers pass a new
+ * mark per line, so the table never needs clearing.
+ */
+export const scanTriggers = (text: string, end: number, hits: Int32Array, mark: number): void => {
+  scoringSet.mark(text, end, hits, mark)
+}
+
+export const TRIGGER_COUNT = scoringLiterals.length

@@ -1,0 +1,110 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { BOOSTS, NONZERO_COUNT, PENALTIES, PREFILTER, ZERO_COUNT } from "../../src/triage/patterns.js"
+import { scoreLine } from "../../src/triage/score.js"
+import { prefilterMatches } from "../../src/triage/triggers.js"
+
+// Words and shapes the patterns care about, in mixed case, plus separators, so generated lines hit rule edges.
+const vocabulary = [
+  ...["err", "ERROR", "Error", "Exception", "expected", "exit code 1", "FAILED", "fail", "Fatal", "panic: "],
+  ...[
+    "Traceback (most recent call last):",
+    "Killed",
+    "timed out",
+    "TimeOut",
+    "time out",
+    "timetrap",
+    "SIGSEGV",
+  ],
+  ...[
+    "Aborted",
+    "denied",
+    "not found",
+    "not in scope",
+    "cannot",
+    "can't",
+    "couldn't",
+    "could not",
+    "Caused by: ",
+  ],
+  ...["crash", "unable", "undefined", "unresolved", "no such", "no ", "No ", "found", " found", "refused"],
+  ...[
+    "assert",
+    "non-zero",
+    "BackOff",
+    "OOM",
+    "out of memory",
+    "Overfull \\hbox",
+    "warn",
+    "invalid",
+    "missing",
+  ],
+  ...["✗", "✖", "✘", "❌", "●", "×", "✓", "✔", "√", "$ ", "##[group]", "::group::", "travis_fold:start"],
+  ...[" ", "  ", "\t", "\u00a0", "E", "_", "___ ", "---- ", "-", "** (", "0", "3", ": ", "(", ")", "[", "]"],
+  ...["test", "it('", "stdout", "<<< ", "error TS2345: ", "npm ERR! ", "[ERROR] ", "[INFO] ", "goroutine 1"],
+  ...["make: *** ", "a.rb:12:in `x': boom (Foo)", "x_test.go:3: ", "java.lang.IllegalStateException"],
+  ...["System.IO.IOException", "502 Bad", "exited with 2", "retrying", "deprecated", "Downloading", "ok"],
+  ...["console.log", "(expected)", "usage:", "--flag  x", "Failures: 0", "0 errors", "3 failed", "did not "],
+  ...["\u0130", "\u017f", "\u212a", ".java", "-Werror", "PASSED", "ENOSPC", "EACCES", "FAIL "],
+]
+const line = fc
+  .array(fc.constantFrom(...vocabulary), { minLength: 1, maxLength: 10 })
+  .map((parts) => parts.join(""))
+
+/** scoreLine as it was before rule gating: every regex on every line. */
+const reference = (text: string): string | undefined => {
+  const byWeight = [...BOOSTS].sort((a, b) => b.weight - a.weight)
+  let best: (typeof BOOSTS)[number] | undefined
+  let matched = 0
+  for (const boost of byWeight) {
+    if (best !== undefined && (boost.weight < 0.6 || matched >= 4)) break
+    if (!boost.pattern.test(text)) continue
+    matched++
+    best ??= boost
+  }
+  if (best === undefined) return undefined
+  let penalty = 0
+  let name = ""
+  for (const rule of PENALTIES)
+    if (rule.weight > penalty && rule.pattern.test(text)) {
+      penalty = rule.weight
+      name = rule.name
+    }
+  if (ZERO_COUNT.test(text) && !NONZERO_COUNT.test(text) && penalty < 0.6) name = "zero-count"
+  return `${best.name} ${matched} ${name}`
+}
+
+describe("trigger words", () => {
+  it("admits exactly the lines the prefilter regex admits", () => {
+    fc.assert(
+      fc.property(line, (text) => prefilterMatches(text) === PREFILTER.test(text)),
+      { numRuns: 5000 },
+    )
+  })
+
+  it("scores every line as running every pattern would", () => {
+    fc.assert(
+      fc.property(line, (text) => {
+        const scored = scoreLine(text)
+        const expected = reference(text)
+        if (expected === undefined) return scored === undefined
+        const [rule, , penalty] = expected.split(" ")
+        return (
+          scored !== undefined &&
+          scored.signals[0]!.startsWith(`pattern:${rule} `) &&
+          (penalty === ""
+            ? scored.signals.length === 1
+            : scored.signals[1]!.startsWith(`penalty:${penalty} `))
+        )
+      }),
+      { numRuns: 5000 },
+    )
+  })
+
+  it("finds a failure word wherever it sits in a long line", () => {
+    const filler = "x".repeat(5000)
+    expect(prefilterMatches(`${filler} Segmentation fault`)).toBe(true)
+    expect(prefilterMatches(`${filler} no module-x found`)).toBe(true)
+    expect(prefilterMatches(`${filler} no module x found`)).toBe(false)
+  })
+})
