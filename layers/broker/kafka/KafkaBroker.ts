@@ -1,0 +1,173 @@
+// The Broker port on Kafka (Redpanda or Apache Kafka) through kafkajs: keyed, batched publish; consumer groups
+// as Streams with at-least-once commits; topics created on start; poison messages parked on destill.dlq.
+import { Kafka, logLevel, type PartitionerArgs, Partitioners } from "kafkajs"
+import { Context, Deferred, Effect, Either, Layer } from "effect"
+import { BrokerError } from "../../../src/domain/errors.js"
+import { DeadLetter, dlqTopic, type Topic, Topics } from "../../../src/domain/topics.js"
+import { Broker, type Message } from "../../../src/services/Broker.js"
+import { brokerFailure, unreachable } from "./brokerFailure.js"
+import { encoder } from "./codec.js"
+import { type LagLimit, lagGate } from "./lagGate.js"
+import { subscription } from "./subscription.js"
+import { allTopicNames, ensureTopics } from "./topics.js"
+
+export interface KafkaBrokerOptions {
+  readonly brokers: ReadonlyArray<string>
+  readonly clientId?: string
+  /** For topics this process creates; default 6 partitions, replication 1. */
+  readonly partitions?: number
+  readonly replicationFactor?: number
+  /** Decoded messages a subscription holds before it pauses its consumer; default 8. */
+  readonly bufferedMessages?: number
+  /** Publishers wait while a downstream group is this far behind. */
+  readonly lagLimits?: ReadonlyArray<LagLimit>
+  /** How long a silent group member keeps its partitions; default 30 s. */
+  readonly sessionTimeoutMs?: number
+}
+
+/** Graceful stop for agents: subscriptions stop fetching, finish what they hold, commit and leave their group. */
+export class BrokerDrain extends Context.Tag("destill/BrokerDrain")<
+  BrokerDrain,
+  {
+    readonly drain: Effect.Effect<void>
+    /** Deliveries this process has completed (committed or parked), for the agent's closing line. */
+    readonly completed: Effect.Effect<number>
+  }
+>() {}
+
+/**
+ * Chunks keep their build id as key (DESIGN.md), but one build's chunks must spread over the analyze group or a
+ * single agent would take a whole log: ranking does not depend on chunk order, so they go round-robin. Every
+ * other topic partitions by key as Kafka's own clients do.
+ */
+const spreadTopics = new Set([Topics.logsRaw.name])
+
+const destillPartitioner = () => {
+  const byKey = Partitioners.DefaultPartitioner()
+  let next = 0
+  return (args: PartitionerArgs): number => {
+    if (!spreadTopics.has(args.topic)) return byKey(args)
+    const available = args.partitionMetadata.filter((p) => p.leader >= 0)
+    const partitions = available.length > 0 ? available : args.partitionMetadata
+    const chosen = partitions[next++ % partitions.length]
+    return chosen?.partitionId ?? 0
+  }
+}
+
+export const deadLetterTopic: Topic<DeadLetter, DeadLetter> = { name: dlqTopic, schema: DeadLetter }
+
+/** Kafka refuses a produce request above its size limit: split a big publish into sends of at most this. */
+const maxSendBytes = 8 * 1024 * 1024
+
+const sendBatches = (messages: ReadonlyArray<{ key: string; value: string }>) => {
+  const batches: Array<Array<{ key: string; value: string }>> = []
+  let current: Array<{ key: string; value: string }> = []
+  let bytes = 0
+  for (const message of messages) {
+    const size = message.value.length + message.key.length
+    if (current.length > 0 && bytes + size > maxSendBytes) {
+      batches.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(message)
+    bytes += size
+  }
+  if (current.length > 0) batches.push(current)
+  return batches
+}
+
+export const make = (options: KafkaBrokerOptions) =>
+  Effect.gen(function* () {
+    const brokers = options.brokers
+    const kafka = new Kafka({
+      clientId: options.clientId ?? "destill",
+      brokers: [...brokers],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3_000,
+      retry: { retries: 3, initialRetryTime: 300 },
+    })
+    const admin = kafka.admin()
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({ try: () => admin.connect(), catch: unreachable(brokers) }),
+      () => Effect.promise(() => admin.disconnect().catch(() => undefined)),
+    )
+    yield* ensureTopics(admin, allTopicNames, {
+      partitions: options.partitions ?? 6,
+      replicationFactor: options.replicationFactor ?? 1,
+    })
+    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: destillPartitioner })
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({ try: () => producer.connect(), catch: unreachable(brokers) }),
+      () => Effect.promise(() => producer.disconnect().catch(() => undefined)),
+    )
+    const draining = yield* Deferred.make<void>()
+    const counter = { completed: 0 }
+    const waitForDownstream = lagGate(admin, options.lagLimits ?? [])
+
+    const send = (topic: string, messages: ReadonlyArray<{ key: string; value: string }>) =>
+      Effect.forEach(
+        sendBatches(messages),
+        (batch) =>
+          Effect.tryPromise({
+            try: async () => {
+              const sent = await producer.send({ topic, acks: -1, messages: batch })
+              if (process.env["DESTILL_KAFKA_TRACE"])
+                process.stderr.write(`kafka: sent ${topic} ${JSON.stringify(sent)}\n`)
+              return sent
+            },
+            catch: brokerFailure(`accept ${batch.length} message(s) on ${topic}`),
+          }),
+        { discard: true },
+      )
+
+    const publish = <A, I>(topic: Topic<A, I>, messages: Iterable<Message<A>>) =>
+      Effect.suspend(() => {
+        const encode = encoder(topic)
+        const encoded: Array<{ key: string; value: string }> = []
+        for (const message of messages) {
+          const value = encode(message.value)
+          if (Either.isLeft(value)) return Effect.fail(new BrokerError({ message: value.left }))
+          encoded.push({ key: message.key, value: value.right })
+        }
+        if (encoded.length === 0) return Effect.void
+        return Effect.zipRight(waitForDownstream(topic.name), send(topic.name, encoded))
+      })
+
+    const deadLetter = (letter: DeadLetter) =>
+      send(dlqTopic, [{ key: letter.key, value: JSON.stringify(letter) }])
+
+    const broker = Broker.of({
+      publish,
+      subscribe: <A, I>(topic: Topic<A, I>, group: string) =>
+        subscription({
+          kafka,
+          topic,
+          group,
+          capacity: options.bufferedMessages ?? 8,
+          draining,
+          deadLetter,
+          counter,
+          sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+        }),
+    })
+    return {
+      broker,
+      drain: Deferred.succeed(draining, undefined).pipe(Effect.asVoid),
+      completed: Effect.sync(() => counter.completed),
+    }
+  })
+
+export const layer = (options: KafkaBrokerOptions): Layer.Layer<Broker | BrokerDrain, BrokerError> =>
+  Layer.scopedContext(
+    Effect.map(make(options), ({ broker, drain, completed }) =>
+      Context.make(Broker, broker).pipe(Context.add(BrokerDrain, { drain, completed })),
+    ),
+  )
+
+/** `host:port,host:port` from KAFKA_BROKERS; empty entries ignored. */
+export const parseBrokers = (value: string): ReadonlyArray<string> =>
+  value
+    .split(",")
+    .map((entry) => entry.trim().replace(/^[a-z]+:\/\//i, ""))
+    .filter((entry) => entry !== "")

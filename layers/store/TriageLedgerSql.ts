@@ -1,0 +1,187 @@
+// The TriageLedger port in SQL: bulk upserts through one JSON parameter (no parameter limit, one round trip),
+// and finalization claimed with a conditional UPDATE so exactly one agent finalizes a request.
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, Option, Schema } from "effect"
+import { ChunkFindings, Finding } from "../../src/domain/Finding.js"
+import { TriageLedger, type TriageLedgerShape } from "../../src/services/TriageLedger.js"
+import type { StoreError } from "../../src/domain/errors.js"
+import type { Store } from "../../src/services/Store.js"
+import { PostgresClientLive, type PostgresOptions } from "./postgres.js"
+import { SqlStoreLive } from "./SqlStore.js"
+import { storeFailure } from "./storeError.js"
+
+interface ChunkRow {
+  readonly request_id: string
+  readonly job_name: string
+  readonly chunk_index: number
+  readonly build_id: string
+  readonly total_chunks: number | null
+  readonly lines: number
+  readonly last_line: number
+}
+
+interface StagedRow {
+  readonly job_name: string
+  readonly chunk_index: number
+  readonly finding: unknown
+}
+
+const encodeFinding = Schema.encodeSync(Finding)
+const decodeFinding = Schema.decodeUnknown(Finding)
+
+/** jsonb cannot hold NUL: a log line carrying one is stored with U+FFFD instead of failing the batch. */
+const jsonbText = (value: unknown): string =>
+  JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd")
+
+const chunkKey = (requestId: string, jobName: string, index: number) =>
+  `${requestId}\u0000${jobName}\u0000${index}`
+
+export const makeTriageLedgerSql = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+
+  const recordChunks: TriageLedgerShape["recordChunks"] = (batches) => {
+    if (batches.length === 0) return Effect.void
+    // One statement may not upsert a row twice: the last copy of a chunk or finding wins.
+    const chunks = new Map<string, ChunkRow>()
+    const findings = new Map<
+      string,
+      { id: string; request_id: string; job_name: string; chunk_index: number; finding: unknown }
+    >()
+    for (const batch of batches) {
+      chunks.set(chunkKey(batch.requestId, batch.jobName, batch.chunkIndex), {
+        request_id: batch.requestId,
+        job_name: batch.jobName,
+        chunk_index: batch.chunkIndex,
+        build_id: batch.buildId,
+        total_chunks: batch.totalChunks ?? null,
+        lines: batch.lines,
+        last_line: batch.lastLine,
+      })
+      for (const finding of batch.findings) {
+        findings.set(finding.id, {
+          id: finding.id,
+          request_id: batch.requestId,
+          job_name: batch.jobName,
+          chunk_index: batch.chunkIndex,
+          finding: encodeFinding(finding),
+        })
+      }
+    }
+    const writeChunks = sql`
+      INSERT INTO triage_chunks (request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line)
+      SELECT * FROM jsonb_to_recordset(${jsonbText([...chunks.values()])}::jsonb) AS r(
+        request_id text, job_name text, chunk_index integer, build_id text, total_chunks integer,
+        lines integer, last_line integer)
+      ON CONFLICT (request_id, job_name, chunk_index) DO UPDATE SET
+        total_chunks = EXCLUDED.total_chunks, lines = EXCLUDED.lines, last_line = EXCLUDED.last_line`
+    const writeFindings =
+      findings.size === 0
+        ? Effect.void
+        : sql`
+      INSERT INTO triage_chunk_findings (id, request_id, job_name, chunk_index, finding)
+      SELECT * FROM jsonb_to_recordset(${jsonbText([...findings.values()])}::jsonb) AS r(
+        id text, request_id text, job_name text, chunk_index integer, finding jsonb)
+      ON CONFLICT (id) DO UPDATE SET finding = EXCLUDED.finding`
+    return Effect.all([writeFindings, writeChunks], { discard: true }).pipe(
+      sql.withTransaction,
+      Effect.mapError(
+        storeFailure(`record ${chunks.size} analysed chunk(s) with ${findings.size} finding(s)`),
+      ),
+    )
+  }
+
+  const recordIngested: TriageLedgerShape["recordIngested"] = (requestId, totals) =>
+    sql`
+      INSERT INTO triage_progress (request_id, expected_chunks, lines, bytes)
+      VALUES (${requestId}, ${totals.chunks}, ${totals.lines}, ${totals.bytes})
+      ON CONFLICT (request_id) DO UPDATE SET
+        expected_chunks = EXCLUDED.expected_chunks, lines = EXCLUDED.lines, bytes = EXCLUDED.bytes,
+        updated_at = now()`.pipe(
+      Effect.asVoid,
+      Effect.mapError(storeFailure(`record the chunk count of ${requestId}`)),
+    )
+
+  const loadChunks = (requestId: string) =>
+    Effect.gen(function* () {
+      const chunkRows = yield* sql<ChunkRow>`
+        SELECT request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line FROM triage_chunks
+        WHERE request_id = ${requestId} ORDER BY job_name, chunk_index`
+      const staged = yield* sql<StagedRow>`
+        SELECT job_name, chunk_index, finding FROM triage_chunk_findings WHERE request_id = ${requestId}`
+      const byChunk = new Map<string, Array<Finding>>()
+      for (const row of staged) {
+        const finding = yield* decodeFinding(row.finding)
+        const key = chunkKey(requestId, row.job_name, row.chunk_index)
+        const list = byChunk.get(key)
+        if (list === undefined) byChunk.set(key, [finding])
+        else list.push(finding)
+      }
+      return chunkRows.map(
+        (row) =>
+          new ChunkFindings({
+            requestId: row.request_id as ChunkFindings["requestId"],
+            buildId: row.build_id,
+            jobName: row.job_name,
+            chunkIndex: row.chunk_index,
+            ...(row.total_chunks === null ? {} : { totalChunks: row.total_chunks }),
+            lines: row.lines,
+            lastLine: row.last_line,
+            findings: byChunk.get(chunkKey(requestId, row.job_name, row.chunk_index)) ?? [],
+          }),
+      )
+    })
+
+  const finalizeWhenComplete: TriageLedgerShape["finalizeWhenComplete"] = (requestId, finalize) =>
+    Effect.gen(function* () {
+      // The row lock makes a concurrent claimer wait for this transaction, then find finalized_at set.
+      const claimed = yield* sql<{ expected_chunks: number; lines: string; bytes: string }>`
+        UPDATE triage_progress p SET finalized_at = now(), updated_at = now()
+        WHERE p.request_id = ${requestId} AND p.finalized_at IS NULL AND p.expected_chunks IS NOT NULL
+          AND p.expected_chunks <= (SELECT count(*) FROM triage_chunks c WHERE c.request_id = ${requestId})
+        RETURNING p.expected_chunks, p.lines, p.bytes`.pipe(
+        Effect.mapError(storeFailure(`finalize ${requestId}`)),
+      )
+      const claim = claimed[0]
+      if (claim === undefined) return false
+      const chunks = yield* loadChunks(requestId).pipe(
+        Effect.mapError(storeFailure(`read the persisted chunks of ${requestId}`)),
+      )
+      yield* finalize({
+        requestId,
+        totals: { chunks: claim.expected_chunks, lines: Number(claim.lines), bytes: Number(claim.bytes) },
+        chunks,
+      })
+      return true
+    }).pipe(
+      sql.withTransaction,
+      Effect.catchTag("SqlError", (error) => Effect.fail(storeFailure(`finalize ${requestId}`)(error))),
+    )
+
+  const progress: TriageLedgerShape["progress"] = (requestId) =>
+    sql<{ expected_chunks: number | null; persisted: string; finalized: boolean }>`
+      SELECT p.expected_chunks, p.finalized_at IS NOT NULL AS finalized,
+        (SELECT count(*) FROM triage_chunks c WHERE c.request_id = ${requestId}) AS persisted
+      FROM triage_progress p WHERE p.request_id = ${requestId}`.pipe(
+      Effect.mapError(storeFailure(`read the progress of ${requestId}`)),
+      Effect.map((rows) =>
+        Option.map(Option.fromNullable(rows[0]), (row) => ({
+          expectedChunks: row.expected_chunks,
+          persistedChunks: Number(row.persisted),
+          finalized: row.finalized,
+        })),
+      ),
+    )
+
+  return TriageLedger.of({ recordChunks, recordIngested, finalizeWhenComplete, progress })
+})
+
+export const TriageLedgerSqlLive: Layer.Layer<TriageLedger, never, SqlClient.SqlClient> = Layer.effect(
+  TriageLedger,
+  makeTriageLedgerSql,
+)
+
+/** Store and TriageLedger on one pooled PostgreSQL client, so a finalization writes both in one transaction. */
+export const DistributedStoreLive = (
+  options: PostgresOptions,
+): Layer.Layer<Store | TriageLedger, StoreError> =>
+  Layer.mergeAll(SqlStoreLive, TriageLedgerSqlLive).pipe(Layer.provide(PostgresClientLive(options)))

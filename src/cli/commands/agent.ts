@@ -1,0 +1,158 @@
+// `destill agent ingest|analyze|persist`: one stateless stage of distributed triage as a long-running process;
+// start N copies and the consumer group shares the work. SIGTERM drains: finish what is in hand, commit, leave.
+import { Args, Command, Options } from "@effect/cli"
+import { Console, Duration, Effect, Fiber, Layer } from "effect"
+import { BrokerDrain } from "../../../layers/broker/kafka/KafkaBroker.js"
+import { layer as logSourceLayer } from "../../../layers/source/index.js"
+import { ingestAgent } from "../../../pipelines/agents/ingest.js"
+import { persistAgent } from "../../../pipelines/agents/persist.js"
+import { analyzeAgent } from "../../../pipelines/triage/analyze.js"
+import { checkRange } from "../errors.js"
+import {
+  distributedTuning,
+  kafkaLayer,
+  postgresLayer,
+  requireBrokers,
+  requireDatabase,
+  stageLagLimits,
+} from "./distributedSettings.js"
+
+const roles = ["ingest", "analyze", "persist"] as const
+type Role = (typeof roles)[number]
+
+const role = Args.choice(
+  roles.map((r) => [r, r] as const),
+  { name: "role" },
+).pipe(
+  Args.withDescription(
+    "ingest: requests → fetch → chunks; analyze: chunks → findings; persist: findings → PostgreSQL.",
+  ),
+)
+
+const group = Options.text("group").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Consumer group to join (default destill-<role>); copies in one group share the work.",
+  ),
+)
+
+const concurrency = Options.integer("concurrency").pipe(
+  Options.withDefault(2),
+  Options.withDescription("Messages worked on at once (ingest: requests, analyze: chunks)."),
+)
+
+const threads = Options.integer("threads").pipe(
+  Options.withDefault(0),
+  Options.withDescription("analyze: worker threads that score chunks (0 scores on the main thread)."),
+)
+
+const batchSize = Options.integer("batch-size").pipe(
+  Options.withDefault(200),
+  Options.withDescription("persist: analysed chunks written per transaction at most."),
+)
+
+/** How long a drain may take before the agent gives up on in-flight work (it is redelivered anyway). */
+const drainLimit = Duration.seconds(30)
+
+/**
+ * Runs the agent until it fails or the process is told to stop. On interruption (SIGTERM, Ctrl-C) the broker
+ * drains: fetching stops, queued messages are finished and committed, then the group is left.
+ */
+const untilStopped = <E, R>(name: string, agent: Effect.Effect<void, E, R>) =>
+  Effect.gen(function* () {
+    const { completed, drain } = yield* BrokerDrain
+    const fiber = yield* Effect.forkDaemon(agent)
+    yield* Fiber.join(fiber).pipe(
+      Effect.onInterrupt(() =>
+        Console.error(`destill: ${name} agent stopping: finishing the messages in hand`).pipe(
+          Effect.zipRight(drain),
+          Effect.zipRight(Fiber.await(fiber).pipe(Effect.timeout(drainLimit), Effect.ignore)),
+          Effect.zipRight(Fiber.interrupt(fiber)),
+          Effect.zipRight(completed),
+          Effect.flatMap((count) =>
+            Console.error(`destill: ${name} agent stopped after ${count} message(s)`),
+          ),
+        ),
+      ),
+    )
+  })
+
+const runRole = (
+  which: Role,
+  args: { group: string; concurrency: number; batchSize: number; threads: number },
+) =>
+  Effect.gen(function* () {
+    const brokers = yield* requireBrokers(`destill agent ${which}`)
+    const tuning = yield* distributedTuning
+    const lagLimits = stageLagLimits(tuning.maxLag)
+    const clientId = `destill-${which}`
+    const started = Console.error(
+      `destill: ${which} agent in group ${args.group} on ${brokers.join(",")} (SIGTERM stops it cleanly)`,
+    )
+    switch (which) {
+      case "analyze":
+        return yield* started.pipe(
+          Effect.zipRight(
+            untilStopped(
+              which,
+              Effect.scoped(
+                analyzeAgent({ group: args.group, concurrency: args.concurrency, threads: args.threads }),
+              ),
+            ),
+          ),
+          Effect.provide(kafkaLayer(brokers, clientId, lagLimits)),
+        )
+      case "ingest": {
+        const databaseUrl = yield* requireDatabase(`destill agent ${which}`)
+        return yield* started.pipe(
+          Effect.zipRight(
+            untilStopped(which, ingestAgent({ group: args.group, concurrency: args.concurrency })),
+          ),
+          Effect.provide(
+            Layer.mergeAll(
+              kafkaLayer(brokers, clientId, lagLimits),
+              postgresLayer(databaseUrl),
+              logSourceLayer,
+            ),
+          ),
+        )
+      }
+      case "persist": {
+        const databaseUrl = yield* requireDatabase(`destill agent ${which}`)
+        return yield* started.pipe(
+          Effect.zipRight(
+            untilStopped(
+              which,
+              persistAgent({
+                group: args.group,
+                batchSize: args.batchSize,
+                batchWindow: Duration.millis(50),
+              }),
+            ),
+          ),
+          Effect.provide(
+            Layer.mergeAll(kafkaLayer(brokers, clientId, lagLimits), postgresLayer(databaseUrl)),
+          ),
+        )
+      }
+    }
+  })
+
+export const agentCommand = Command.make("agent", { role, group, concurrency, batchSize, threads }, (args) =>
+  Effect.gen(function* () {
+    yield* checkRange("concurrency", args.concurrency, 1, 64)
+    yield* checkRange("batch-size", args.batchSize, 1, 10_000)
+    yield* checkRange("threads", args.threads, 0, 64)
+    const groupName = args.group._tag === "Some" ? args.group.value : `destill-${args.role}`
+    yield* runRole(args.role, {
+      group: groupName,
+      concurrency: args.concurrency,
+      batchSize: args.batchSize,
+      threads: args.threads,
+    })
+  }),
+).pipe(
+  Command.withDescription(
+    "Run one stage of distributed triage (needs KAFKA_BROKERS; ingest and persist also DATABASE_URL).",
+  ),
+)
