@@ -6,10 +6,8 @@ import { StoreError, type StoreLocked } from "../../src/domain/errors.js"
 import { Insight } from "../../src/domain/Insight.js"
 import { InsightRepo, type InsightRepoShape } from "../../src/services/InsightRepo.js"
 import { Store } from "../../src/services/Store.js"
-import type { StoreConfig } from "./index.js"
+import { sqlClientLayer, type StoreConfig } from "./index.js"
 import { migrate } from "./migrations.js"
-import { PgliteClientLive } from "./pglite.js"
-import { PostgresClientLive } from "./postgres.js"
 import { makeSqlStore } from "./SqlStore.js"
 import { storeFailure } from "./storeError.js"
 
@@ -170,16 +168,4 @@ export const StoreWithInsightsSql: Layer.Layer<Store | InsightRepo, StoreError, 
 export const storeWithInsightsLayer = (
   config: StoreConfig,
 ): Layer.Layer<Store | InsightRepo, StoreError | StoreLocked> =>
-  StoreWithInsightsSql.pipe(
-    Layer.provide(
-      config.databaseUrl !== undefined && config.databaseUrl.trim() !== ""
-        ? PostgresClientLive({
-            databaseUrl: config.databaseUrl,
-            ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }),
-          })
-        : PgliteClientLive({
-            dataDir: config.dataDir,
-            ...(config.lockWaitMs === undefined ? {} : { lockWaitMs: config.lockWaitMs }),
-          }),
-    ),
-  )
+  StoreWithInsightsSql.pipe(Layer.provide(sqlClientLayer(config)))

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
-import { Data, Effect } from "effect"
+import { Data, Effect, Scope } from "effect"
 import { ChunkFindings, Finding } from "../../src/domain/Finding.js"
 import type { LogChunk } from "../../src/domain/LogChunk.js"
 import { analyzeChunk } from "../../src/triage/analyzeChunk.js"
@@ -27,7 +27,8 @@ const inline: ChunkAnalyzer = {
   analyze: (chunk) =>
     Effect.try({
       try: () => revive(structuredClone(analyzeChunk(chunk, { context: chunk.context }))),
-      catch: (error) => new AnalyzeFailed({ message: `scoring chunk ${chunk.index} failed: ${String(error)}` }),
+      catch: (error) =>
+        new AnalyzeFailed({ message: `scoring chunk ${chunk.index} failed: ${String(error)}` }),
     }),
 }
 
@@ -46,13 +47,13 @@ export const makeAnalyzerPool = (threads: number) =>
     const pending = new Map<number, Pending>()
     const load = new Map<Worker, number>()
     let nextId = 0
-    const workers = yield* Effect.acquireRelease(
+    const startWorkers = Effect.acquireRelease(
       Effect.sync(() =>
         Array.from({ length: threads }, () => {
           // A chunk is ~1 MB of strings and a worker holds one or two: a small young generation keeps each
           // thread's heap (and so the process's RSS) flat instead of growing to V8's defaults.
           const worker = new Worker(workerFile, {
-            resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
+            resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
           })
           load.set(worker, 0)
           worker.on(
@@ -63,14 +64,17 @@ export const makeAnalyzerPool = (threads: number) =>
               load.set(worker, (load.get(worker) ?? 1) - 1)
               if (!waiter) return
               if (message.result) waiter.resume(Effect.succeed(revive(message.result)))
-              else waiter.resume(Effect.fail(new AnalyzeFailed({ message: message.error ?? "worker failed" })))
+              else
+                waiter.resume(Effect.fail(new AnalyzeFailed({ message: message.error ?? "worker failed" })))
             },
           )
           // A worker that dies takes its chunks with it: fail them loudly rather than hang.
           worker.on("error", (error) => {
             for (const [id, waiter] of pending) {
               pending.delete(id)
-              waiter.resume(Effect.fail(new AnalyzeFailed({ message: `analysis worker crashed: ${error.message}` })))
+              waiter.resume(
+                Effect.fail(new AnalyzeFailed({ message: `analysis worker crashed: ${error.message}` })),
+              )
             }
           })
           return worker
@@ -78,16 +82,24 @@ export const makeAnalyzerPool = (threads: number) =>
       ),
       (all) => Effect.promise(() => Promise.all(all.map((w) => w.terminate()))),
     )
-    const leastBusy = () => workers.reduce((a, b) => ((load.get(b) ?? 0) < (load.get(a) ?? 0) ? b : a))
+    // Threads start with the first job longer than one chunk: a small log is scored before they would be up.
+    const scope = yield* Effect.scope
+    const workers = yield* Effect.cached(Scope.extend(startWorkers, scope))
+    const leastBusy = (all: ReadonlyArray<Worker>) =>
+      all.reduce((a, b) => ((load.get(b) ?? 0) < (load.get(a) ?? 0) ? b : a))
     return {
       threads,
       analyze: (chunk) =>
-        Effect.async<ChunkFindings, AnalyzeFailed>((resume) => {
-          const id = nextId++
-          const worker = leastBusy()
-          pending.set(id, { resume })
-          load.set(worker, (load.get(worker) ?? 0) + 1)
-          worker.postMessage({ id, chunk })
-        }),
+        chunk.index === 0 && chunk.totalChunks === 1
+          ? inline.analyze(chunk)
+          : Effect.flatMap(workers, (all) =>
+              Effect.async<ChunkFindings, AnalyzeFailed>((resume) => {
+                const id = nextId++
+                const worker = leastBusy(all)
+                pending.set(id, { resume })
+                load.set(worker, (load.get(worker) ?? 0) + 1)
+                worker.postMessage({ id, chunk })
+              }),
+            ),
     } satisfies ChunkAnalyzer
   })

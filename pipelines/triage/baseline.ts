@@ -17,7 +17,9 @@ export const readBaseline = (source: ResolvedSource) =>
     yield* Stream.runForEach(source.jobs, (job) =>
       Effect.gen(function* () {
         const splitter = new LineSplitter()
-        yield* Stream.runForEach(job.bytes, (bytes) => Effect.suspend(() => take(splitter.push(bytes), job.name)))
+        yield* Stream.runForEach(job.bytes, (bytes) =>
+          Effect.suspend(() => take(splitter.push(bytes), job.name)),
+        )
         yield* Effect.suspend(() => take(splitter.end(), job.name))
       }),
     )

@@ -6,7 +6,9 @@ import type { RunStats } from "../../src/domain/Stats.js"
 import type { ResolvedSource } from "../../src/services/LogSource.js"
 import { Store } from "../../src/services/Store.js"
 import type { FindingRanker } from "../../src/triage/rank.js"
+import type { BaselineTemplates } from "../../src/triage/baseline.js"
 import { analyzeAgent } from "./analyze.js"
+import { rerankWithBaseline } from "./baseline.js"
 import { type CollectProgress, collectFindings } from "./collect.js"
 import { emptyProgress, type IngestOptions, type IngestProgress, ingestRequest } from "./ingest.js"
 
@@ -29,6 +31,8 @@ export interface TriageRunOptions extends IngestOptions {
   /** Worker threads scoring chunks (0: on this thread). Twice as many chunks are kept in flight. */
   readonly analyzeThreads?: number
   readonly progress?: TriageProgress
+  /** Templates of a passing build: findings it shares lose confidence, new ones gain. */
+  readonly baseline?: BaselineTemplates
 }
 
 export const makeProgress = Effect.all({
@@ -89,10 +93,14 @@ export const runTriage = (request: Request, source: ResolvedSource, options: Tri
       const ingested = yield* ingestRequest(request, source, progress.ingest, options)
       yield* Deferred.succeed(expected, ingested.chunks)
       const ranker = yield* Fiber.join(collector)
-      const findings = ranker.ranked({
-        top: request.options.top,
-        minConfidence: request.options.minConfidence,
-      })
+      const wanted = { top: request.options.top, minConfidence: request.options.minConfidence }
+      const findings = options.baseline
+        ? rerankWithBaseline(
+            ranker.ranked({ top: Math.max(200, wanted.top * 5), minConfidence: 0 }),
+            options.baseline,
+            wanted,
+          )
+        : ranker.ranked(wanted)
       if (progress.live) yield* Ref.set(progress.live, findings)
       const finished = yield* Clock.currentTimeMillis
       const stats: RunStats = {

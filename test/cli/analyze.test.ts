@@ -166,7 +166,15 @@ describe("destill analyze", () => {
   it("documents every option in --help", async () => {
     const r = await runCli(["analyze", "--help"])
     expect(r.code).toBe(0)
-    for (const option of ["--format", "--top", "--context", "--outcome", "--min-confidence", "--no-store", "--data-dir"]) {
+    for (const option of [
+      "--format",
+      "--top",
+      "--context",
+      "--outcome",
+      "--min-confidence",
+      "--no-store",
+      "--data-dir",
+    ]) {
       expect(r.stdout).toContain(option)
     }
   })

@@ -68,7 +68,9 @@ describe("triage pipeline", () => {
       expect(hashes(small)).toHaveLength(new Set(hashes(small)).size)
       expect(small.findings[0]?.hash).toBe(whole.findings[0]?.hash)
       expect(small.findings[0]?.lines.join("\n")).toContain("Expected: 107.99")
-      expect(small.findings.find((f) => f.lines.join("\n").includes("Expected: 107.99"))?.occurrences).toBe(40)
+      expect(small.findings.find((f) => f.lines.join("\n").includes("Expected: 107.99"))?.occurrences).toBe(
+        40,
+      )
     }),
   )
 

@@ -20,7 +20,7 @@ export interface CliOptions {
 export const runCli = (args: ReadonlyArray<string>, options: CliOptions = {}): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binary, ...args], {
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      env: { ...process.env, NO_COLOR: "1", DESTILL_QUIET: "1", ...options.env },
       stdio: [options.stdin === "closed" ? "ignore" : "pipe", "pipe", "pipe"],
     })
     let stdout = ""

@@ -30,7 +30,9 @@ describe("Chunker", () => {
             next += c.lines.length - c.overlap
           }
           // Only the last chunk says how many there are.
-          chunks.forEach((c, i) => expect(c.totalChunks).toBe(i === chunks.length - 1 ? chunks.length : undefined))
+          chunks.forEach((c, i) =>
+            expect(c.totalChunks).toBe(i === chunks.length - 1 ? chunks.length : undefined),
+          )
         },
       ),
     )

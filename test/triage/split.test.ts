@@ -56,7 +56,11 @@ describe("LineSplitter", () => {
   it("rejects text that is mostly not UTF-8, but tolerates a stray byte in a real log", () => {
     const latin1 = Buffer.from("caf\xe9 cr\xe8me br\xfbl\xe9e\n", "latin1")
     expect(splitAll([latin1])).toBeInstanceOf(SplitRejection)
-    const log = Buffer.concat([Buffer.from("ok line\n".repeat(2000)), Buffer.from([0xff]), Buffer.from("\nend\n")])
+    const log = Buffer.concat([
+      Buffer.from("ok line\n".repeat(2000)),
+      Buffer.from([0xff]),
+      Buffer.from("\nend\n"),
+    ])
     const splitter = new LineSplitter()
     const lines = splitAll([log], splitter)
     expect(Array.isArray(lines) && lines.at(-1)).toBe("end")

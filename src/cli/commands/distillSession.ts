@@ -19,7 +19,9 @@ export const resolveDataDir = (dataDir: Option.Option<string>): string =>
 export const distillStore = (dataDir: string) =>
   Layer.unwrapEffect(
     Effect.map(databaseUrl, (url) =>
-      DistillSqlLive.pipe(Layer.provide(sqlClientLayer({ databaseUrl: Option.getOrUndefined(url), dataDir }))),
+      DistillSqlLive.pipe(
+        Layer.provide(sqlClientLayer({ databaseUrl: Option.getOrUndefined(url), dataDir })),
+      ),
     ),
   )
 

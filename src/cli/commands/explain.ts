@@ -1,12 +1,12 @@
 // `destill explain <request-id>`: a root-cause insight for a stored request's findings, generated once and
 // reused for identical input, printed in the chosen format (with `--show-prompt`, what the model saw).
 import { Args, Command, Options } from "@effect/cli"
-import { Console, Data, Effect, Option } from "effect"
+import { Console, Data, Effect } from "effect"
 import { insightForRequest } from "../../../pipelines/insight/insightForRequest.js"
 import type { Insight } from "../../domain/Insight.js"
 import { LanguageModel } from "../../services/LanguageModel.js"
 import { Store, type StoredRequest } from "../../services/Store.js"
-import { checkRange, InvalidOption } from "../errors.js"
+import { checkRange } from "../errors.js"
 import { escapeData, escapeProperty } from "../format/github.js"
 import { insightJson, insightMarkdown, insightPromptText, insightText } from "../format/insight.js"
 import { dataDir, format, type OutputFormat } from "../options.js"
@@ -18,6 +18,7 @@ import {
   noRedact,
   provider,
 } from "./insightOptions.js"
+import { findRequest } from "../findRequest.js"
 
 /** The model never gave an answer that passed validation; the reasons were printed with the result. */
 export class InsightRejected extends Data.TaggedError("InsightRejected")<{ readonly attempts: number }> {
@@ -33,28 +34,6 @@ const requestId = Args.text({ name: "request-id" }).pipe(
 const showPrompt = Options.boolean("show-prompt").pipe(
   Options.withDescription("Also print the prompt exactly as the model last saw it (after redaction)."),
 )
-
-/** A full id, or a unique prefix of one. */
-export const findRequest = (wanted: string) =>
-  Effect.gen(function* () {
-    const store = yield* Store
-    let found = yield* store.getRequest(wanted)
-    if (Option.isNone(found) && wanted.length < 36) {
-      const matches = (yield* store.listRequests(1000)).filter((r) => r.request.id.startsWith(wanted))
-      if (matches.length > 1) {
-        return yield* new InvalidOption({
-          message: `request id ${wanted} is ambiguous: give more characters`,
-        })
-      }
-      found = Option.fromNullable(matches[0])
-    }
-    if (Option.isNone(found)) {
-      return yield* new InvalidOption({
-        message: `no request ${wanted}: destill view lists the stored requests`,
-      })
-    }
-    return found.value
-  })
 
 const useColor = () => process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined
 const ansi = { bold: 1, dim: 2, red: 31 } as const
