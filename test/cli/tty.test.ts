@@ -1,7 +1,7 @@
 // The terminal path end to end: the built binary in a real pseudo-terminal (tmux, 80×24), driven with keys the
 // way a person would: the live view turns into the browser, q quits and restores the terminal, Ctrl-C cancels.
 import { execFileSync } from "node:child_process"
-import { writeFileSync } from "node:fs"
+import { copyFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { binary, runCli, tempDir } from "../support/cli.js"
@@ -43,6 +43,8 @@ beforeAll(() => {
   const noise = Array.from({ length: 2000 }, (_, i) => `2026-11-20T14:00:00Z step ${i}: compiled module ${i}`)
   const block = `${noise.join("\n")}\n`
   writeFileSync(path.join(tmp.dir, "long.log"), block.repeat(400) + "Error: the end\n")
+  // Named relative to the terminal's directory, so the header fits 80 columns wherever the repo lives.
+  copyFileSync(example, path.join(tmp.dir, "failing-build.log"))
 })
 
 afterAll(() => {
@@ -56,7 +58,7 @@ afterAll(() => {
 
 describe("destill on a terminal", () => {
   it("shows the findings in the browser after the run, expands one, and quits with q restoring the terminal", async () => {
-    const t = terminal(destill(`analyze ${example} --no-store`))
+    const t = terminal(destill("analyze failing-build.log --no-store"))
     const browser = await t.waitFor("filter: none · severity: all")
     expect(browser).toMatch(/destill · .*failing-build\.log · 68 lines in \d+\.\d+s · \d+ findings/)
     expect(browser).toMatch(/▶\s+1 ERROR\s+█+░* 0\.\d\d/)
