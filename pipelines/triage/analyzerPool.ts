@@ -33,6 +33,7 @@ const inline: ChunkAnalyzer = {
 }
 
 interface Pending {
+  readonly worker: Worker
   readonly resume: (effect: Effect.Effect<ChunkFindings, AnalyzeFailed>) => void
 }
 
@@ -46,6 +47,7 @@ export const makeAnalyzerPool = (threads: number) =>
     if (threads <= 0 || !existsSync(workerFile)) return inline
     const pending = new Map<number, Pending>()
     const load = new Map<Worker, number>()
+    const alive = new Set<Worker>()
     let nextId = 0
     const startWorkers = Effect.acquireRelease(
       Effect.sync(() =>
@@ -53,7 +55,7 @@ export const makeAnalyzerPool = (threads: number) =>
           // A chunk is ~1 MB of strings and a worker holds one or two: a small young generation keeps each
           // thread's heap (and so the process's RSS) flat instead of growing to V8's defaults.
           const worker = new Worker(workerFile, {
-            resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+            resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 },
           })
           load.set(worker, 0)
           worker.on(
@@ -68,15 +70,19 @@ export const makeAnalyzerPool = (threads: number) =>
                 waiter.resume(Effect.fail(new AnalyzeFailed({ message: message.error ?? "worker failed" })))
             },
           )
-          // A worker that dies takes its chunks with it: fail them loudly rather than hang.
-          worker.on("error", (error) => {
+          // A worker that dies (out of its heap, say) leaves the pool: its chunks fail over to the caller,
+          // which scores them on this thread, and no new chunk is sent to it, so nothing hangs or is lost.
+          const retire = (reason: string) => {
+            alive.delete(worker)
             for (const [id, waiter] of pending) {
+              if (waiter.worker !== worker) continue
               pending.delete(id)
-              waiter.resume(
-                Effect.fail(new AnalyzeFailed({ message: `analysis worker crashed: ${error.message}` })),
-              )
+              waiter.resume(Effect.fail(new AnalyzeFailed({ message: `analysis worker stopped: ${reason}` })))
             }
-          })
+          }
+          worker.on("error", (error) => retire(error.message))
+          worker.on("exit", (code) => retire(`exit code ${code}`))
+          alive.add(worker)
           return worker
         }),
       ),
@@ -85,20 +91,27 @@ export const makeAnalyzerPool = (threads: number) =>
     // Threads start with the first job longer than one chunk: a small log is scored before they would be up.
     const scope = yield* Effect.scope
     const workers = yield* Effect.cached(Scope.extend(startWorkers, scope))
-    const leastBusy = (all: ReadonlyArray<Worker>) =>
-      all.reduce((a, b) => ((load.get(b) ?? 0) < (load.get(a) ?? 0) ? b : a))
+    const leastBusy = () => {
+      let best: Worker | undefined
+      for (const w of alive) if (best === undefined || (load.get(w) ?? 0) < (load.get(best) ?? 0)) best = w
+      return best
+    }
     return {
       threads,
       analyze: (chunk) =>
         chunk.index === 0 && chunk.totalChunks === 1
           ? inline.analyze(chunk)
-          : Effect.flatMap(workers, (all) =>
-              Effect.async<ChunkFindings, AnalyzeFailed>((resume) => {
-                const id = nextId++
-                const worker = leastBusy(all)
-                pending.set(id, { resume })
-                load.set(worker, (load.get(worker) ?? 0) + 1)
-                worker.postMessage({ id, chunk })
+          : Effect.zipRight(
+              workers,
+              Effect.suspend(() => {
+                const worker = leastBusy()
+                if (worker === undefined) return inline.analyze(chunk)
+                return Effect.async<ChunkFindings, AnalyzeFailed>((resume) => {
+                  const id = nextId++
+                  pending.set(id, { worker, resume })
+                  load.set(worker, (load.get(worker) ?? 0) + 1)
+                  worker.postMessage({ id, chunk })
+                }).pipe(Effect.catchAll(() => inline.analyze(chunk)))
               }),
             ),
     } satisfies ChunkAnalyzer

@@ -32,7 +32,9 @@ import {
 } from "./analyzeExplain.js"
 
 const log = Args.text({ name: "log" }).pipe(
-  Args.withDescription("The log to triage: a file (plain or .gz), or - to read standard input."),
+  Args.withDescription(
+    "The log to triage: a file (plain or .gz), - for standard input, an http(s) URL of a raw log, a Buildkite build URL or a GitHub Actions run/job URL.",
+  ),
 )
 
 const top = Options.integer("top").pipe(
