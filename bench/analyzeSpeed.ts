@@ -1,11 +1,9 @@
 // Micro-benchmark of the triage core alone: CPU time of analyzeChunk over a log cut into 500 KB chunks.
 // `node dist/bench/analyzeSpeed.js <log> [--dump out.json]`; --dump writes every chunk's findings for diffing.
-import { readFileSync, writeFileSync } from "node:fs"
-import { LogChunk } from "../src/domain/LogChunk.js"
-import type { RequestId } from "../src/domain/Request.js"
+import { writeFileSync } from "node:fs"
 import { analyzeChunk } from "../src/triage/analyzeChunk.js"
-import { Chunker } from "../src/triage/chunk.js"
 import type { ChunkFindings } from "../src/domain/Finding.js"
+import { fileChunks } from "./fileChunks.js"
 
 const cpuMs = (): number => {
   const usage = process.cpuUsage()
@@ -13,18 +11,7 @@ const cpuMs = (): number => {
 }
 
 const main = (path: string, dump: string | undefined): void => {
-  const lines = readFileSync(path, "utf8").split(/\r?\n/)
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop()
-  const meta = {
-    requestId: "bench" as RequestId,
-    buildId: path,
-    jobName: "job",
-    jobOutcome: "failed" as const,
-  }
-  const chunker = new Chunker()
-  const chunks = [...chunker.push(lines), ...chunker.end()].map(
-    (slice) => new LogChunk({ ...meta, ...slice, context: 3 }),
-  )
+  const { lines, chunks } = fileChunks(path)
   const results: Array<ChunkFindings> = []
   // one warm-up pass over a few chunks so the timing is of optimised code, as in a long-running analyzer
   for (const chunk of chunks.slice(0, 5)) analyzeChunk(chunk, { context: 3 })
@@ -32,9 +19,9 @@ const main = (path: string, dump: string | undefined): void => {
   for (const chunk of chunks) results.push(analyzeChunk(chunk, { context: 3 }))
   const spent = cpuMs() - start
   const findings = results.reduce((sum, r) => sum + r.findings.length, 0)
-  const rate = Math.round(lines.length / (spent / 1000))
+  const rate = Math.round(lines / (spent / 1000))
   process.stdout.write(
-    `${lines.length} lines, ${chunks.length} chunks, ${findings} findings, ${spent.toFixed(0)} ms CPU, ${rate} lines/CPU-s\n`,
+    `${lines} lines, ${chunks.length} chunks, ${findings} findings, ${spent.toFixed(0)} ms CPU, ${rate} lines/CPU-s\n`,
   )
   if (dump !== undefined) writeFileSync(dump, JSON.stringify(results.map((r) => r.findings)))
 }
