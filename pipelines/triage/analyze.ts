@@ -1,5 +1,5 @@
 // The analyze agent: chunks from destill.logs.raw → scored findings per chunk on destill.analysis.findings.
-import { Effect, Stream } from "effect"
+import { Console, Effect, Schedule, Stream } from "effect"
 import { Topics } from "../../src/domain/topics.js"
 import { Broker } from "../../src/services/Broker.js"
 import { makeAnalyzerPool } from "./analyzerPool.js"
@@ -28,5 +28,14 @@ export const analyzeAgent = (options: AnalyzeAgentOptions) =>
         { concurrency: options.concurrency },
       ),
       Stream.runDrain,
+      // A consumer that crashes (a group rebalance gone wrong) is replaced by a fresh one that rejoins the group:
+      // nothing uncommitted is lost, and redelivered chunks upsert the same findings. Publish failures too.
+      Effect.tapErrorTag("BrokerError", (error) =>
+        Console.error(`destill: analyze agent: ${error.message}; rejoining the group`),
+      ),
+      Effect.retry({
+        while: (error) => error._tag === "BrokerError",
+        schedule: Schedule.intersect(Schedule.exponential("500 millis"), Schedule.recurs(5)),
+      }),
     )
   })
