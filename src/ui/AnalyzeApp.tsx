@@ -3,13 +3,20 @@ import { useApp, useInput } from "ink"
 import { useSyncExternalStore } from "react"
 import type { Finding } from "../domain/Finding.js"
 import { FindingsBrowser } from "./FindingsBrowser.js"
+import type { InsightState } from "./InsightPanel.js"
 import type { LiveFeed } from "./LiveFeed.js"
 import { type LiveSnapshot, LiveView } from "./LiveView.js"
 import type { TerminalSize } from "./terminalSize.js"
 
 export type AnalyzeState =
   | { readonly phase: "running"; readonly snapshot: LiveSnapshot }
-  | { readonly phase: "done"; readonly title: string; readonly findings: ReadonlyArray<Finding> }
+  | {
+      readonly phase: "done"
+      readonly title: string
+      readonly findings: ReadonlyArray<Finding>
+      /** With `--explain`: the insight, or that it is being made, above the findings. */
+      readonly insight?: InsightState
+    }
 
 export interface AnalyzeAppProps {
   readonly feed: LiveFeed<AnalyzeState>
@@ -45,6 +52,7 @@ export const AnalyzeApp = (props: AnalyzeAppProps) => {
     <FindingsBrowser
       title={state.title}
       findings={state.findings}
+      {...(state.insight ? { insight: state.insight } : {})}
       onQuit={() => exit()}
       interactive={interactive}
       {...(props.size ? { size: props.size } : {})}

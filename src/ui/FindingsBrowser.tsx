@@ -1,4 +1,5 @@
-// Browses one request's findings: move, expand, filter by text or severity, print/copy a block, quit.
+// Browses one request's findings: move, expand, filter by text or severity, print/copy a block, quit; the request's
+// insight, when there is one, sits above the findings.
 import { Box, type Key, Text, useInput, useStdout } from "ink"
 import { useReducer, useRef } from "react"
 import type { Finding } from "../domain/Finding.js"
@@ -6,12 +7,15 @@ import { FindingDetail } from "./FindingDetail.js"
 import { findingBlock } from "./findingDetail.js"
 import { type FindingFilter, matchesFilter, nextSeverity, noFilter, scrollWindow } from "./findingFilter.js"
 import { FindingRow } from "./FindingRow.js"
+import { InsightPanel, insightPanelLines, type InsightState } from "./InsightPanel.js"
 import { type TerminalSize, useTerminalSize } from "./terminalSize.js"
 
 export interface FindingsBrowserProps {
   /** The header line: source, size, how many findings. */
   readonly title: string
   readonly findings: ReadonlyArray<Finding>
+  /** The root-cause insight (`--explain`, `destill explain`, the insight agent), shown above the findings. */
+  readonly insight?: InsightState
   readonly onQuit: () => void
   /** Where esc/← leads (the request list), when there is somewhere to go back to. */
   readonly onBack?: () => void
@@ -26,6 +30,8 @@ interface BrowserState {
   readonly filter: FindingFilter
   readonly editing: boolean
   readonly notice: string
+  /** The whole insight instead of its summary. */
+  readonly insightOpen: boolean
 }
 
 const initialState: BrowserState = {
@@ -34,6 +40,7 @@ const initialState: BrowserState = {
   filter: noFilter,
   editing: false,
   notice: "",
+  insightOpen: false,
 }
 
 /** OSC 52: terminals (and tmux with set-clipboard) put the text on the system clipboard. */
@@ -81,6 +88,8 @@ export const FindingsBrowser = (props: FindingsBrowserProps) => {
     if (key.pageDown) return move(10)
     if (key.return) return update({ expanded: !expanded, notice: "" })
     if (input === "/") return update({ editing: true, notice: "" })
+    if (input === "i" && props.insight?._tag === "Ready")
+      return update({ insightOpen: !state.current.insightOpen })
     if (input === "s")
       return update({ filter: { ...filter, severity: nextSeverity(filter.severity) }, selected: 0 })
     const current = visible[selected]
@@ -106,13 +115,16 @@ export const FindingsBrowser = (props: FindingsBrowserProps) => {
     { isActive: props.interactive !== false },
   )
 
-  const { editing, filter, expanded, notice } = state.current
+  const { editing, filter, expanded, notice, insightOpen } = state.current
   const visible = visibleNow()
   const selected = Math.min(state.current.selected, Math.max(0, visible.length - 1))
   const current = visible[selected]
 
   // One row is left free: a frame as tall as the terminal makes Ink clear the screen on every update.
-  const body = Math.max(3, rows - 4)
+  const panel = props.insight ? insightPanelLines(props.insight, insightOpen) : []
+  // The open insight may take all but a few rows; the findings keep at least three.
+  const panelRows = Math.min(panel.length, Math.max(1, rows - 4 - 3 - (insightOpen ? 0 : 3)))
+  const body = Math.max(3, rows - 4 - panelRows)
   const listRows = expanded
     ? Math.min(visible.length, Math.max(1, Math.min(5, Math.floor(body / 4))))
     : Math.min(visible.length, body)
@@ -125,6 +137,7 @@ export const FindingsBrowser = (props: FindingsBrowserProps) => {
     "/ filter",
     "s severity",
     "c copy",
+    ...(props.insight?._tag === "Ready" ? [insightOpen ? "i close insight" : "i insight"] : []),
     ...(props.onBack ? ["esc back"] : []),
     "q quit",
   ]
@@ -134,6 +147,7 @@ export const FindingsBrowser = (props: FindingsBrowserProps) => {
       <Text bold wrap="truncate-end">
         {props.title}
       </Text>
+      {panelRows > 0 ? <InsightPanel lines={panel} width={columns} height={panelRows} /> : null}
       <Text wrap="truncate-end" dimColor={!editing}>
         {`filter: ${filterText} · severity: ${filter.severity} · ${visible.length} of ${props.findings.length}`}
         {notice ? <Text color="green">{` · ${notice}`}</Text> : null}

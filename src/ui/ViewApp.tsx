@@ -2,6 +2,7 @@
 import { useApp } from "ink"
 import { useState } from "react"
 import type { Finding } from "../domain/Finding.js"
+import type { Insight } from "../domain/Insight.js"
 import { FindingsBrowser } from "./FindingsBrowser.js"
 import { RequestList, type RequestSummary } from "./RequestList.js"
 import type { TerminalSize } from "./terminalSize.js"
@@ -9,6 +10,8 @@ import type { TerminalSize } from "./terminalSize.js"
 export interface OpenedRequest {
   readonly title: string
   readonly findings: ReadonlyArray<Finding>
+  /** The request's stored insight, shown above its findings. */
+  readonly insight?: Insight
 }
 
 export interface ViewAppProps {
@@ -29,6 +32,7 @@ export const ViewApp = (props: ViewAppProps) => {
       <FindingsBrowser
         title={opened.title}
         findings={opened.findings}
+        {...(opened.insight ? { insight: { _tag: "Ready", insight: opened.insight } as const } : {})}
         onQuit={() => exit()}
         onBack={() => setOpened(undefined)}
         {...sized}

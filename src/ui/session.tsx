@@ -3,6 +3,8 @@ import { render } from "ink"
 import type { ReactElement } from "react"
 import { Clock, Effect, Exit, Fiber, Ref, Schedule } from "effect"
 import type { TriageProgress, TriageResult } from "../../pipelines/triage/run.js"
+import type { Insight } from "../domain/Insight.js"
+import type { InsightState } from "./InsightPanel.js"
 import { AnalyzeApp, type AnalyzeState } from "./AnalyzeApp.js"
 import { openKeyboard } from "./keyboard.js"
 import { LiveFeed } from "./LiveFeed.js"
@@ -33,15 +35,31 @@ const mount = (app: (interactive: boolean) => ReactElement) =>
       }),
   )
 
+/** What `--explain` made of a run: its insight, or why there is none. */
+export interface LiveExplanation {
+  readonly insights?: ReadonlyArray<Insight>
+  readonly unavailable?: string
+}
+
+const insightStateOf = (explained: LiveExplanation): InsightState | undefined => {
+  const insight = explained.insights?.[0]
+  if (insight) return { _tag: "Ready", insight }
+  return explained.unavailable === undefined
+    ? undefined
+    : { _tag: "Unavailable", reason: explained.unavailable }
+}
+
 /**
  * Runs a triage under the live view; when it ends the view becomes the browser until the user quits. Ctrl-C (or
  * q) interrupts the run, which then records the request as cancelled; the interruption is what this returns.
+ * With `explain`, the insight is made while the browser is open and appears at its top when it is ready.
  */
-export const runLiveAnalysis = <E, R>(options: {
+export const runLiveAnalysis = <E, R, X extends LiveExplanation = LiveExplanation, RX = never>(options: {
   readonly source: string
   readonly progress: TriageProgress
   readonly run: Effect.Effect<TriageResult, E, R>
   readonly title: (result: TriageResult) => string
+  readonly explain?: (result: TriageResult) => Effect.Effect<X, never, RX>
 }) =>
   Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
@@ -86,9 +104,25 @@ export const runLiveAnalysis = <E, R>(options: {
     const exit = yield* Fiber.await(fiber)
     yield* Fiber.interrupt(sampler)
     if (Exit.isFailure(exit)) return yield* Effect.failCause(exit.cause)
-    feed.set({ phase: "done", title: options.title(exit.value), findings: exit.value.findings })
+    const done = { phase: "done", title: options.title(exit.value), findings: exit.value.findings } as const
+    if (!options.explain) {
+      feed.set(done)
+      if (interactive) yield* Effect.promise(() => ink.waitUntilExit())
+      return { result: exit.value, explained: undefined }
+    }
+    feed.set({ ...done, insight: { _tag: "Explaining", by: "the model" } })
+    const explaining = yield* Effect.fork(
+      Effect.tap(options.explain(exit.value), (explained) =>
+        Effect.sync(() => {
+          const insight = insightStateOf(explained)
+          feed.set(insight ? { ...done, insight } : done)
+        }),
+      ),
+    )
     if (interactive) yield* Effect.promise(() => ink.waitUntilExit())
-    return exit.value
+    // Quitting before the insight came does not lose it: it is printed below the view when it is ready.
+    const explained = yield* Fiber.join(explaining)
+    return { result: exit.value, explained }
   }).pipe(Effect.scoped)
 
 /** `destill view` on a terminal: the list of requests (or one request's findings) until the user quits. */

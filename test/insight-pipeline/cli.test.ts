@@ -145,6 +145,22 @@ describe("destill explain", () => {
       expect(again.code).toBe(0)
       const [insight] = JSON.parse(again.stdout).insights
       expect(insight).toMatchObject({ status: "accepted", summary: grounded.summary })
+
+      // destill view shows the stored insight beside the findings, in JSON and above them in text.
+      const viewed = await runCli(["view", id, "--data-dir", dataDir, "-f", "json"])
+      expect(viewed.code, viewed.stderr).toBe(0)
+      const report = JSON.parse(viewed.stdout)
+      expect(report.insights).toHaveLength(1)
+      expect(report.insights[0]).toMatchObject({
+        id: insight.id,
+        status: "accepted",
+        rootCause: grounded.rootCause,
+      })
+      expect(report.findings.length).toBeGreaterThan(0)
+      const text = await runCli(["view", id, "--data-dir", dataDir, "-f", "text"])
+      const insightAt = text.stdout.indexOf("insight · test · confidence 0.80")
+      expect(insightAt).toBeGreaterThan(0)
+      expect(text.stdout.indexOf("#1 ")).toBeGreaterThan(insightAt)
     },
     slow,
   )

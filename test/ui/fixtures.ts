@@ -1,5 +1,6 @@
 // Findings of one failed build, as the browser and the live view get them.
 import { Finding } from "../../src/domain/Finding.js"
+import { Insight } from "../../src/domain/Insight.js"
 import type { RequestId } from "../../src/domain/Request.js"
 
 const make = (
@@ -95,3 +96,39 @@ export const longFinding = make({
 
 /** Frames as a person sees them: colours gone. */
 export const plain = (frame: string | undefined): string => (frame ?? "").replace(/\x1b\[[0-9;]*m/g, "")
+
+/** The insight a model gave for these findings (accepted), and one whose answers never validated. */
+export const insight = new Insight({
+  id: "i1",
+  requestId: "3f2a1b9c-0000-4000-8000-000000000001" as RequestId,
+  status: "accepted",
+  summary: "The build does not compile: Billing.java calls a method that no longer exists.",
+  rootCause: "chargeCard(String) was removed from the payment client but Billing.java still calls it.",
+  category: "compile",
+  evidence: [{ lineStart: 120, lineEnd: 120, quote: "Billing.java:[42,17] cannot find symbol" }],
+  suggestedFix: "Call charge(PaymentRequest) in Billing.java.",
+  confidence: 0.85,
+  provider: "ollama",
+  model: "llama3.1:8b",
+  attempts: 1,
+  reasons: [],
+  promptVersion: "v1",
+  inputHash: "hash",
+  prompt: { system: "", messages: [] },
+  cut: { included: ["f1"], omitted: [], shortened: [], maxChars: 20_000, redactions: 0, note: "" },
+  createdAt: 0,
+})
+
+export const rejectedInsight = new Insight({
+  ...insight,
+  id: "i2",
+  status: "rejected",
+  summary: "",
+  rootCause: "",
+  category: "",
+  evidence: [],
+  suggestedFix: "",
+  confidence: 0,
+  attempts: 3,
+  reasons: ['evidence quote "it is flaky" does not occur in the log near lines 1–1'],
+})

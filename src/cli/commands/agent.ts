@@ -1,4 +1,4 @@
-// `destill agent ingest|analyze|persist`: one stateless stage of distributed triage as a long-running process;
+// `destill agent ingest|analyze|persist|insight`: one stateless stage of distributed triage as a long-running process;
 // start N copies and the consumer group shares the work. SIGTERM drains: finish what is in hand, commit, leave.
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Duration, Effect, Fiber, Layer } from "effect"
@@ -6,6 +6,17 @@ import { BrokerDrain } from "../../../layers/broker/kafka/KafkaBroker.js"
 import { layer as logSourceLayer } from "../../../layers/source/index.js"
 import { ingestAgent } from "../../../pipelines/agents/ingest.js"
 import { persistAgent } from "../../../pipelines/agents/persist.js"
+import { insightAgent } from "../../../pipelines/agents/insight.js"
+import { storeWithInsightsLayer } from "../../../layers/store/InsightSql.js"
+import { LanguageModel } from "../../services/LanguageModel.js"
+import {
+  attempts,
+  languageModelFrom,
+  model,
+  noRedact,
+  provider,
+  type ProviderFlags,
+} from "./insightOptions.js"
 import { analyzeAgent } from "../../../pipelines/triage/analyze.js"
 import { checkRange } from "../errors.js"
 import {
@@ -17,7 +28,7 @@ import {
   stageLagLimits,
 } from "./distributedSettings.js"
 
-const roles = ["ingest", "analyze", "persist"] as const
+const roles = ["ingest", "analyze", "persist", "insight"] as const
 type Role = (typeof roles)[number]
 
 const role = Args.choice(
@@ -25,7 +36,7 @@ const role = Args.choice(
   { name: "role" },
 ).pipe(
   Args.withDescription(
-    "ingest: requests → fetch → chunks; analyze: chunks → findings; persist: findings → PostgreSQL.",
+    "ingest: requests → fetch → chunks; analyze: chunks → findings; persist: findings → PostgreSQL; insight: complete requests → root-cause insights on destill.insights.",
   ),
 )
 
@@ -38,7 +49,9 @@ const group = Options.text("group").pipe(
 
 const concurrency = Options.integer("concurrency").pipe(
   Options.withDefault(2),
-  Options.withDescription("Messages worked on at once (ingest: requests, analyze: chunks)."),
+  Options.withDescription(
+    "Messages worked on at once (ingest: requests, analyze: chunks, insight: model conversations).",
+  ),
 )
 
 const threads = Options.integer("threads").pipe(
@@ -77,10 +90,19 @@ const untilStopped = <E, R>(name: string, agent: Effect.Effect<void, E, R>) =>
     )
   })
 
-const runRole = (
-  which: Role,
-  args: { group: string; concurrency: number; batchSize: number; threads: number },
-) =>
+/** How long the insight agent waits for a request's last chunk to be persisted before letting it go. */
+const completionWait = Duration.minutes(10)
+
+interface RoleArgs extends ProviderFlags {
+  readonly group: string
+  readonly concurrency: number
+  readonly batchSize: number
+  readonly threads: number
+  readonly noRedact: boolean
+  readonly attempts: number
+}
+
+const runRole = (which: Role, args: RoleArgs) =>
   Effect.gen(function* () {
     const brokers = yield* requireBrokers(`destill agent ${which}`)
     const tuning = yield* distributedTuning
@@ -135,24 +157,49 @@ const runRole = (
           ),
         )
       }
+      case "insight": {
+        const databaseUrl = yield* requireDatabase(`destill agent ${which}`)
+        // No provider is a configuration error at start, not a stream of failed requests.
+        const languageModel = yield* languageModelFrom(args)
+        return yield* started.pipe(
+          Effect.zipRight(
+            untilStopped(
+              which,
+              insightAgent({
+                group: args.group,
+                concurrency: args.concurrency,
+                completionWait,
+                pollEvery: Duration.millis(500),
+                insight: { redact: !args.noRedact, maxAttempts: args.attempts },
+              }),
+            ),
+          ),
+          Effect.provideService(LanguageModel, languageModel),
+          Effect.provide(
+            Layer.mergeAll(
+              kafkaLayer(brokers, clientId, lagLimits),
+              storeWithInsightsLayer({ databaseUrl, dataDir: "", poolSize: tuning.poolSize }),
+            ),
+          ),
+        )
+      }
     }
   })
 
-export const agentCommand = Command.make("agent", { role, group, concurrency, batchSize, threads }, (args) =>
-  Effect.gen(function* () {
-    yield* checkRange("concurrency", args.concurrency, 1, 64)
-    yield* checkRange("batch-size", args.batchSize, 1, 10_000)
-    yield* checkRange("threads", args.threads, 0, 64)
-    const groupName = args.group._tag === "Some" ? args.group.value : `destill-${args.role}`
-    yield* runRole(args.role, {
-      group: groupName,
-      concurrency: args.concurrency,
-      batchSize: args.batchSize,
-      threads: args.threads,
-    })
-  }),
+export const agentCommand = Command.make(
+  "agent",
+  { role, group, concurrency, batchSize, threads, provider, model, noRedact, attempts },
+  (args) =>
+    Effect.gen(function* () {
+      yield* checkRange("concurrency", args.concurrency, 1, 64)
+      yield* checkRange("batch-size", args.batchSize, 1, 10_000)
+      yield* checkRange("threads", args.threads, 0, 64)
+      yield* checkRange("attempts", args.attempts, 1, 10)
+      const groupName = args.group._tag === "Some" ? args.group.value : `destill-${args.role}`
+      yield* runRole(args.role, { ...args, group: groupName })
+    }),
 ).pipe(
   Command.withDescription(
-    "Run one stage of distributed triage (needs KAFKA_BROKERS; ingest and persist also DATABASE_URL).",
+    "Run one stage of distributed triage (needs KAFKA_BROKERS; ingest, persist and insight also DATABASE_URL; insight a provider).",
   ),
 )

@@ -27,6 +27,7 @@ import {
   explainFindings,
   model,
   noRedact,
+  explainedNotice,
   printInsightsAfterLiveView,
   provider,
 } from "./analyzeExplain.js"
@@ -166,17 +167,17 @@ export const analyzeCommand = Command.make(
         if (live) {
           // Ink and React load only when a person is watching: plain runs start faster without them.
           const { runLiveAnalysis } = yield* Effect.promise(() => import("../../ui/session.js"))
-          const result = yield* runLiveAnalysis({
+          const { result, explained } = yield* runLiveAnalysis({
             source: args.log,
             progress,
             run: triage,
             title: (r) => headerText(reportOf(r)),
+            ...(args.explain ? { explain: (r) => explainFindings(request.id, r.findings, args) } : {}),
           })
           for (const notice of source.notices ?? []) yield* Console.error(`destill: note: ${notice}`)
           for (const w of result.warnings) yield* Console.error(`destill: warning: ${w}`)
-          yield* printInsightsAfterLiveView(
-            (yield* explainFindings(request.id, result.findings, args)).insights,
-          )
+          if (explained) yield* explainedNotice(explained)
+          yield* printInsightsAfterLiveView(explained?.insights)
           return
         }
         const reporter = args.quiet
@@ -185,6 +186,7 @@ export const analyzeCommand = Command.make(
         const result = yield* triage.pipe(Effect.ensuring(reporter ? Fiber.interrupt(reporter) : Effect.void))
         for (const notice of source.notices ?? []) yield* Console.error(`destill: note: ${notice}`)
         const explained = yield* explainFindings(request.id, result.findings, args)
+        yield* explainedNotice(explained)
         yield* printReport(
           { ...reportOf(result), ...explained },
           Option.getOrElse(args.format, () => "text" as const),

@@ -25,34 +25,44 @@ export interface ExplainFlags extends ProviderFlags {
   readonly attempts: number
 }
 
-/** The insights to show (none without --explain), after notes for what could not be explained. */
+export interface Explained {
+  /** Absent without --explain; empty when there is none to show. */
+  readonly insights?: ReadonlyArray<Insight>
+  /** Why there is no insight although --explain asked for one (the live view shows it in place of one). */
+  readonly unavailable?: string
+  /** The same as the one line stderr gets. */
+  readonly notice?: string
+}
+
+const without = (reason: string, kind: "note" | "no insight"): Explained => ({
+  insights: [],
+  unavailable: reason,
+  notice: `destill: ${kind}: ${reason}`,
+})
+
+/** The insights to show (none without --explain), or why there are none; prints nothing itself. */
 export const explainFindings = (
   requestId: string,
   findings: ReadonlyArray<Finding>,
   flags: ExplainFlags,
-): Effect.Effect<{ readonly insights?: ReadonlyArray<Insight> }, never, InsightRepo> =>
+): Effect.Effect<Explained, never, InsightRepo> =>
   Effect.gen(function* () {
     if (!flags.explain) return {}
-    if (findings.length === 0) {
-      yield* Console.error("destill: note: no findings, so there is no insight to make")
-      return { insights: [] }
-    }
+    if (findings.length === 0) return without("no findings, so there is no insight to make", "note")
     const languageModel = yield* Effect.either(languageModelFrom(flags))
-    if (languageModel._tag === "Left") {
-      yield* Console.error(`destill: no insight: ${languageModel.left.message}`)
-      return { insights: [] }
-    }
+    if (languageModel._tag === "Left") return without(languageModel.left.message, "no insight")
     const options: InsightOptions = { redact: !flags.noRedact, maxAttempts: flags.attempts }
-    const insight = yield* insightForRequest(requestId, findings, options).pipe(
+    return yield* insightForRequest(requestId, findings, options).pipe(
       Effect.provideService(LanguageModel, languageModel.right),
-      Effect.map((made) => [made]),
+      Effect.map((made): Explained => ({ insights: [made] })),
       // The triage result stands on its own: a provider that fails costs the insight, not the report.
-      Effect.catchAll((error) =>
-        Effect.as(Console.error(`destill: no insight: ${error.message}`), [] as ReadonlyArray<Insight>),
-      ),
+      Effect.catchAll((error) => Effect.succeed(without(error.message, "no insight"))),
     )
-    return { insights: insight }
   })
+
+/** The line that says why --explain gave no insight. */
+export const explainedNotice = (explained: Explained) =>
+  explained.notice === undefined ? Effect.void : Console.error(explained.notice)
 
 /** The store analyze runs on: with insights when --explain asks for them. */
 export const analyzeStoreLayer = (settings: {
