@@ -5,8 +5,8 @@ import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { json, type Loopback, startLoopback } from "../provider/loopback.js"
 import { runCli, tempDir } from "../support/cli.js"
+import { exampleAnswer as grounded, exampleLog as example } from "../support/exampleInsight.js"
 
-const example = path.resolve(import.meta.dirname, "../../examples/failing-build.log")
 const tmp = tempDir("destill-insight-cli-")
 const token = "ghp_Zx9QwErTyUiOpAsDfGhJkLzXcVbNm1234567"
 let server: Loopback
@@ -24,14 +24,6 @@ const file = (name: string, content: string) => {
   return p
 }
 
-const grounded = {
-  summary: "The checkout totals test fails: the grand total is 109.07 instead of 107.99.",
-  rootCause: "computeTotals applies the WINTER10 discount after tax instead of before it.",
-  category: "test",
-  evidence: [{ lineStart: 51, lineEnd: 52, quote: "Expected: 107.99" }],
-  suggestedFix: "Apply the discount before computing tax in computeTotals.",
-  confidence: 0.8,
-}
 const goodScript = file("good.json", JSON.stringify([{ value: grounded }]))
 const badScript = file("bad.json", JSON.stringify([{ text: "I think it is flaky." }]))
 /** Each explain test starts the embedded store several times; a busy machine makes that slow. */

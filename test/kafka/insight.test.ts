@@ -7,19 +7,8 @@ import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Topics } from "../../src/domain/topics.js"
 import { kafkaMockAvailable } from "../support/kafkaMock.js"
+import { exampleAnswer as answer, exampleLog as example } from "../support/exampleInsight.js"
 import { startCluster, type Cluster } from "./cluster.js"
-
-const example = path.resolve(import.meta.dirname, "../../examples/failing-build.log")
-
-/** A grounded answer for the example log (its lines 51–52 hold the assertion that failed). */
-const answer = {
-  summary: "The checkout totals test fails: the grand total is 109.07 instead of 107.99.",
-  rootCause: "computeTotals applies the WINTER10 discount after tax instead of before it.",
-  category: "test",
-  evidence: [{ lineStart: 51, lineEnd: 52, quote: "Expected: 107.99" }],
-  suggestedFix: "Apply the discount before computing tax in computeTotals.",
-  confidence: 0.8,
-}
 
 const eventually = async (check: () => Promise<boolean>) => {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 100))
