@@ -31,7 +31,7 @@ export interface AttemptOutcome {
 
 export const attemptInsight = (
   prompt: { readonly system: string; readonly user: string },
-  logLines: (lineNo: number) => string | undefined,
+  logLines: (lineNo: number) => ReadonlyArray<string>,
   settings: AttemptSettings,
 ): Effect.Effect<AttemptOutcome, LanguageModelError, LanguageModel> =>
   Effect.gen(function* () {

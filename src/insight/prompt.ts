@@ -150,15 +150,19 @@ export const buildInsightPrompt = (findings: ReadonlyArray<Finding>, budget: Pro
 
 /**
  * The log lines the prompt showed, by line number, for grounding checks. Redacted the same way as the
- * prompt, so a quote of a redacted line matches what the model saw.
+ * prompt, so a quote of a redacted line matches what the model saw. Every job of a build numbers its own log
+ * from 1, so one number may hold a line of each job: all of them are kept.
  */
 export const promptLines = (
   findings: ReadonlyArray<Finding>,
   options: { readonly redact?: boolean } = {},
-): ((lineNo: number) => string | undefined) => {
-  const lines = new Map<number, string>()
-  const put = (lineNo: number, text: string) => {
-    if (!lines.has(lineNo)) lines.set(lineNo, options.redact === false ? text : redact(text).text)
+): ((lineNo: number) => ReadonlyArray<string>) => {
+  const lines = new Map<number, Array<string>>()
+  const put = (lineNo: number, raw: string) => {
+    const text = options.redact === false ? raw : redact(raw).text
+    const held = lines.get(lineNo)
+    if (held === undefined) lines.set(lineNo, [text])
+    else if (!held.includes(text)) held.push(text)
   }
   for (const finding of findings) {
     finding.lines.forEach((text, i) => put(finding.lineStart + i, text))
@@ -167,5 +171,5 @@ export const promptLines = (
     )
     finding.context.after.forEach((text, i) => put(finding.lineEnd + 1 + i, text))
   }
-  return (lineNo) => lines.get(lineNo)
+  return (lineNo) => lines.get(lineNo) ?? []
 }

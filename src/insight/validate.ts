@@ -40,7 +40,8 @@ const short = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}...` : 
 
 export const validateInsight = (
   answer: InsightAnswer,
-  logLines: (lineNo: number) => string | undefined,
+  /** The lines shown at a line number (several when jobs of one build share numbers). */
+  logLines: (lineNo: number) => ReadonlyArray<string>,
   options: GroundingOptions = {},
 ): InsightVerdict => {
   const near = options.nearLines ?? 3
@@ -64,8 +65,7 @@ export const validateInsight = (
     }
     const window: Array<string> = []
     for (let lineNo = evidence.lineStart - near; lineNo <= evidence.lineEnd + near; lineNo++) {
-      const text = logLines(lineNo)
-      if (text !== undefined) window.push(normalise(text))
+      for (const text of logLines(lineNo)) window.push(normalise(text))
     }
     if (window.length === 0) {
       reasons.push(`${label}: those lines are not in the log excerpts`)
@@ -95,7 +95,7 @@ const decodeInsight = Schema.decodeUnknownEither(InsightAnswer, { errors: "all",
 /** Validate a raw answer text: it must be JSON, decode against InsightAnswer, and be grounded. */
 export const validateInsightText = (
   text: string,
-  logLines: (lineNo: number) => string | undefined,
+  logLines: (lineNo: number) => ReadonlyArray<string>,
   options: GroundingOptions = {},
 ): InsightVerdict & { readonly answer?: InsightAnswer } => {
   let json: unknown

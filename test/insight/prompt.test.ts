@@ -50,6 +50,6 @@ describe("buildInsightPrompt", () => {
     expect(redacted.redactions).toBe(1)
     const raw = buildInsightPrompt([leaky], { maxChars: 10_000, redact: false })
     expect(raw.user).toContain("0123456789abcdef")
-    expect(promptLines([leaky])(120)).toContain("[REDACTED:token]")
+    expect(promptLines([leaky])(120)[0]).toContain("[REDACTED:token]")
   })
 })

@@ -45,6 +45,24 @@ describe("validateInsight", () => {
     expect(verdict.reasons).toEqual([])
   })
 
+  it("grounds a quote in whichever job of the build shows it at the cited lines", () => {
+    // Two jobs number their logs from 1: line 121 is a compile error in one and a test failure in the other.
+    const twoJobs = promptLines([
+      finding(),
+      finding({
+        id: "f2",
+        jobName: "test",
+        lines: ["FAIL src/checkout.test.ts", "  Expected: 107.99", "  Received: 109.07"],
+        context: { before: [], after: [] },
+        hash: "h2",
+      }),
+    ])
+    const cite = (quote: string) => answer({ evidence: [{ lineStart: 121, lineEnd: 121, quote }] })
+    expect(validateInsight(cite("Expected: 107.99"), twoJobs).reasons).toEqual([])
+    expect(validateInsight(cite("Billing.java:[42,17] cannot find symbol"), twoJobs).reasons).toEqual([])
+    expect(validateInsight(cite("Expected: 99.00"), twoJobs).ok).toBe(false)
+  })
+
   it("rejects a quote that does not occur near the lines it cites, and says which", () => {
     const verdict = validateInsight(
       answer({
