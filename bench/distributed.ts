@@ -1,25 +1,33 @@
 // Distributed mode end to end: the same generated log through `destill analyze` locally and through Kafka with one
-// and two analyze agents (ingest → analyze → persist into PostgreSQL), plus the persist agent's findings/s.
+// and two analyze agents (ingest → analyze → persist into PostgreSQL), plus the persist agent's findings/s, with
+// the CPU seconds each side spent (the machine is shared: wall time alone misleads).
 import { spawn, type ChildProcess } from "node:child_process"
-import { SqlClient } from "@effect/sql"
-import { Effect, ManagedRuntime } from "effect"
-import { make as makeKafkaBroker } from "../layers/broker/kafka/KafkaBroker.js"
-import { PostgresClientLive } from "../layers/store/postgres.js"
-import { ChunkFindings, Finding } from "../src/domain/Finding.js"
-import { RequestId } from "../src/domain/Request.js"
-import { Topics } from "../src/domain/topics.js"
-import { startServers, type Servers } from "./distributedServers.js"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { startServers } from "./distributedServers.js"
 import { ensureLog } from "./generateLog.js"
+import { persistRate } from "./persistRate.js"
+import { cpuAccounting, cpuMeter } from "./processCpu.js"
 import { BenchError, type BenchContext, type BenchSection, numberSetting, type Row } from "./section.js"
 
 const MB = 1024 * 1024
 const targetLinesPerSec = 300_000
 const targetFindingsPerSec = 20_000
+const gnuTime = "/usr/bin/time"
 
 interface Output {
   readonly requestId: string
-  readonly stats: { readonly lines: number }
+  readonly stats: { readonly lines: number; readonly durationMs: number }
   readonly findings: ReadonlyArray<Record<string, unknown>>
+}
+
+interface Timed {
+  readonly output: Output
+  readonly wallMs: number
+  /** User + system seconds of the destill process itself, when GNU time is there to say. */
+  readonly cpuSeconds: number | undefined
 }
 
 const fail = (message: string) => (error: unknown) =>
@@ -29,16 +37,18 @@ const sameFindings = (a: Output, b: Output) =>
   JSON.stringify(a.findings.map(({ id: _i, requestId: _r, ...rest }) => rest)) ===
   JSON.stringify(b.findings.map(({ id: _i, requestId: _r, ...rest }) => rest))
 
-/** Runs destill with `args`, timing it, and parses its JSON report; fails with its stderr when there is none. */
+/** Runs destill with `args` (under GNU time when there is one), and parses its JSON report. */
 const destillJson = (ctx: BenchContext, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
   Effect.tryPromise({
     try: () =>
-      new Promise<{ output: Output; wallMs: number }>((resolve, reject) => {
+      new Promise<Timed>((resolve, reject) => {
+        const timeDir = cpuAccounting() ? mkdtempSync(join(tmpdir(), "destill-bench-")) : undefined
+        const timeFile = timeDir === undefined ? undefined : join(timeDir, "cpu")
+        const argv = [...ctx.destill, ...args]
+        const [command, ...rest] =
+          timeFile === undefined ? argv : [gnuTime, "-f", "%U %S", "-o", timeFile, ...argv]
         const started = performance.now()
-        const child = spawn(ctx.destill[0]!, [...ctx.destill.slice(1), ...args], {
-          env: { ...process.env, ...env },
-          stdio: ["ignore", "pipe", "pipe"],
-        })
+        const child = spawn(command!, rest, { env, stdio: ["ignore", "pipe", "pipe"] })
         const stdout: Array<Buffer> = []
         let stderr = ""
         child.stdout.on("data", (d: Buffer) => stdout.push(d))
@@ -46,8 +56,15 @@ const destillJson = (ctx: BenchContext, args: ReadonlyArray<string>, env: NodeJS
         child.once("error", reject)
         child.once("close", (code) => {
           const wallMs = performance.now() - started
+          let cpuSeconds: number | undefined
+          if (timeFile !== undefined && timeDir !== undefined) {
+            const times = /([\d.]+) ([\d.]+)\s*$/.exec(readFileSync(timeFile, "utf8"))
+            cpuSeconds = times === null ? undefined : Number(times[1]) + Number(times[2])
+            rmSync(timeDir, { recursive: true, force: true })
+          }
           try {
-            resolve({ output: JSON.parse(Buffer.concat(stdout).toString("utf8")) as Output, wallMs })
+            const output = JSON.parse(Buffer.concat(stdout).toString("utf8")) as Output
+            resolve({ output, wallMs, cpuSeconds })
           } catch {
             reject(new Error(`exited ${code} without a report: ${stderr.trim().split("\n").at(-1) ?? ""}`))
           }
@@ -60,10 +77,7 @@ const destillJson = (ctx: BenchContext, args: ReadonlyArray<string>, env: NodeJS
 const agent = (ctx: BenchContext, role: string, env: NodeJS.ProcessEnv) =>
   Effect.acquireRelease(
     Effect.sync(() =>
-      spawn(ctx.destill[0]!, [...ctx.destill.slice(1), "agent", role], {
-        env: { ...process.env, ...env },
-        stdio: ["ignore", "ignore", "ignore"],
-      }),
+      spawn(ctx.destill[0]!, [...ctx.destill.slice(1), "agent", role], { env, stdio: "ignore" }),
     ),
     (child: ChildProcess) =>
       Effect.promise(
@@ -77,81 +91,16 @@ const agent = (ctx: BenchContext, role: string, env: NodeJS.ProcessEnv) =>
       ),
   )
 
-/** Publishes `chunks` synthetic analysed chunks of `perChunk` findings and times the persist agent storing them. */
-const persistRate = (servers: Servers, chunks: number, perChunk: number) =>
-  Effect.gen(function* () {
-    const requestId = RequestId.make(`bench-persist-${Date.now()}`)
-    const batches = Array.from(
-      { length: chunks },
-      (_, chunk) =>
-        new ChunkFindings({
-          requestId,
-          buildId: "bench",
-          jobName: "bench",
-          chunkIndex: chunk,
-          lines: 5000,
-          lastLine: (chunk + 1) * 5000,
-          findings: Array.from({ length: perChunk }, (_, i) => {
-            const line = chunk * 5000 + i * 40 + 1
-            return new Finding({
-              id: `${requestId}-${chunk}-${i}`,
-              requestId,
-              rank: 0,
-              severity: "error",
-              confidence: 0.5 + (i % 50) / 100,
-              lineStart: line,
-              lineEnd: line + 2,
-              lines: [`error: step ${chunk}/${i} failed`, "  at run (/src/build.ts:10:5)", "  at main"],
-              message: `step ${chunk}/${i} failed`,
-              context: { before: ["running step"], after: ["exit code 1"] },
-              occurrences: 1,
-              hash: `${chunk}-${i}`,
-              category: "build",
-              signals: ["pattern:error +0.5"],
-              jobName: "bench",
-              jobOutcome: "failed",
-            })
-          }),
-        }),
-    )
-    const database = ManagedRuntime.make(
-      PostgresClientLive({ databaseUrl: servers.databaseUrl, poolSize: 1 }),
-    )
-    const stored = Effect.promise(() =>
-      database.runPromise(
-        Effect.flatMap(
-          SqlClient.SqlClient,
-          (sql) =>
-            sql<{
-              n: string
-            }>`SELECT count(*) AS n FROM triage_chunk_findings WHERE request_id = ${requestId}`,
-        ),
-      ),
-    ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)))
-    // Waves of 20 chunks: one request's findings share a partition, and the mock broker keeps only ~5 MB of it.
-    const started = performance.now()
-    yield* Effect.scoped(
-      Effect.gen(function* () {
-        const { broker } = yield* makeKafkaBroker({ brokers: servers.brokers.split(",") })
-        for (let from = 0; from < batches.length; from += 20) {
-          const wave = batches.slice(from, from + 20)
-          yield* broker.publish(
-            Topics.findings,
-            wave.map((value) => ({ key: requestId, value })),
-          )
-          const want = (from + wave.length) * perChunk
-          for (let waited = 0; (yield* stored) < want; waited += 50) {
-            if (waited > 60_000)
-              return yield* new BenchError({ message: "the persist agent stopped storing findings" })
-            yield* Effect.sleep("50 millis")
-          }
-        }
-      }),
-    ).pipe(Effect.catchTag("BrokerError", fail("cannot publish the synthetic findings")))
-    const seconds = (performance.now() - started) / 1000
-    yield* Effect.promise(() => database.dispose())
-    return (chunks * perChunk) / seconds
-  })
+const pidsOf = (children: ReadonlyArray<ChildProcess>) => () =>
+  children.flatMap((child) => (child.pid === undefined ? [] : [child.pid]))
+
+const round1 = (n: number) => Math.round(n * 10) / 10
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
+const cpuText = (parts: Readonly<Record<string, number>>) =>
+  Object.entries(parts)
+    .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
+    .join(", ")
+const sum = (parts: Readonly<Record<string, number>>) => Object.values(parts).reduce((a, b) => a + b, 0)
 
 const run = (ctx: BenchContext) =>
   Effect.gen(function* () {
@@ -165,7 +114,9 @@ const run = (ctx: BenchContext) =>
         ]),
       catch: fail(`cannot generate the ${sizeMb} MB log`),
     })
-    const local = yield* destillJson(ctx, ["analyze", log.path, "--no-store", "--format", "json"], {})
+    // Local mode must not pick up a broker from the bench's own environment.
+    const { KAFKA_BROKERS: _k, REDPANDA_BROKERS: _r, ...localEnv } = process.env
+    const local = yield* destillJson(ctx, ["analyze", log.path, "--no-store", "--format", "json"], localEnv)
     const lines = local.output.stats.lines
     const servers = yield* Effect.acquireRelease(
       Effect.tryPromise({
@@ -174,34 +125,59 @@ const run = (ctx: BenchContext) =>
       }),
       (s) => Effect.promise(s.stop),
     )
-    const env = { KAFKA_BROKERS: servers.brokers, DATABASE_URL: servers.databaseUrl }
+    const env = { ...process.env, KAFKA_BROKERS: servers.brokers, DATABASE_URL: servers.databaseUrl }
     const submit = (path: string) => destillJson(ctx, ["submit", path, "--wait", "--format", "json"], env)
-    yield* agent(ctx, "ingest", env)
-    yield* agent(ctx, "persist", env)
-    // The first request waits for every group to form; time the ones after it. Each analyze group starts whole
+    const ingest = yield* agent(ctx, "ingest", env)
+    const persist = yield* agent(ctx, "persist", env)
+    const meter = (analyze: ReadonlyArray<ChildProcess>) =>
+      cpuMeter({
+        ingest: pidsOf([ingest]),
+        analyze: pidsOf(analyze),
+        persist: pidsOf([persist]),
+        broker: servers.kafkaPids,
+        postgres: servers.postgresPids,
+      })
+    // The first request waits for every group to form; time the one after it. Each analyze group starts whole
     // (members joining a busy group on the librdkafka mock can crash mid-rebalance).
-    const one = yield* Effect.scoped(
-      Effect.gen(function* () {
-        yield* agent(ctx, "analyze", env)
-        yield* submit(warmup.path)
-        return yield* submit(log.path)
-      }),
-    )
-    const two = yield* Effect.scoped(
-      Effect.gen(function* () {
-        yield* agent(ctx, "analyze", env)
-        yield* agent(ctx, "analyze", env)
-        yield* submit(warmup.path)
-        return yield* submit(log.path)
-      }),
-    )
-    const findingsPerSec = yield* persistRate(servers, 200, 100)
+    const distributed = (agents: number) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const analyze = yield* Effect.forEach(Array.from({ length: agents }), () =>
+            agent(ctx, "analyze", env),
+          )
+          yield* submit(warmup.path)
+          const cpu = meter(analyze)
+          const timed = yield* submit(log.path)
+          return { ...timed, cpu: { ...cpu(), client: timed.cpuSeconds ?? 0 } }
+        }),
+      )
+    const one = yield* distributed(1)
+    const two = yield* distributed(2)
+    const persistCpu = meter([])
+    const persisted = yield* persistRate(servers, {
+      requests: 8,
+      chunksPerRequest: 50,
+      findingsPerChunk: 100,
+      maxLag: 64,
+    })
+    const { persist: persistSeconds = 0, postgres = 0 } = persistCpu()
 
-    const rate = (wallMs: number) => lines / (wallMs / 1000)
-    const localRate = rate(local.wallMs)
-    const oneRate = rate(one.wallMs)
-    const twoRate = rate(two.wallMs)
-    const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
+    // Lines over the time destill itself reports (request created → findings ranked), the same measure on both
+    // sides: it leaves out Node's start-up and the polling of `submit --wait`, neither of which is the pipeline.
+    const rate = (timed: Timed) => lines / (timed.output.stats.durationMs / 1000)
+    const [localRate, oneRate, twoRate] = [rate(local), rate(one), rate(two)]
+    const accounted = cpuAccounting()
+    const cpuRows: Array<Row> = accounted
+      ? [
+          { metric: "CPU s, local", value: (local.cpuSeconds ?? 0).toFixed(1) },
+          { metric: "CPU s, kafka 1 agent", value: `${sum(one.cpu).toFixed(1)} (${cpuText(one.cpu)})` },
+          { metric: "CPU s, kafka 2 agents", value: `${sum(two.cpu).toFixed(1)} (${cpuText(two.cpu)})` },
+          {
+            metric: "CPU s, persisting the findings",
+            value: `${(persistSeconds + postgres).toFixed(1)} (persist ${persistSeconds.toFixed(1)}, postgres ${postgres.toFixed(1)})`,
+          },
+        ]
+      : []
     const rows: Array<Row> = [
       { metric: "local lines/s (analyze --no-store)", value: fmt(localRate) },
       {
@@ -215,12 +191,14 @@ const run = (ctx: BenchContext) =>
       { metric: "kafka / local (2 agents)", value: `${(twoRate / localRate).toFixed(2)}×` },
       {
         metric: "findings/s persisted to PostgreSQL",
-        value: fmt(findingsPerSec),
+        value: fmt(persisted.findingsPerSec),
         target: `≥ ${fmt(targetFindingsPerSec)}`,
-        met: findingsPerSec >= targetFindingsPerSec,
+        met: persisted.findingsPerSec >= targetFindingsPerSec,
       },
+      ...cpuRows,
     ]
     const equal = sameFindings(local.output, one.output) && sameFindings(local.output, two.output)
+    const wallRate = (timed: Timed) => lines / (timed.wallMs / 1000)
     return {
       rows,
       figures: {
@@ -229,15 +207,28 @@ const run = (ctx: BenchContext) =>
         localLinesPerSec: localRate,
         kafkaLinesPerSec1: oneRate,
         kafkaLinesPerSec2: twoRate,
-        findingsPerSec,
+        wallLinesPerSec: { local: wallRate(local), kafka1: wallRate(one), kafka2: wallRate(two) },
+        cpuSeconds: accounted
+          ? {
+              local: local.cpuSeconds,
+              kafka1: Object.fromEntries(Object.entries(one.cpu).map(([k, v]) => [k, round1(v)])),
+              kafka2: Object.fromEntries(Object.entries(two.cpu).map(([k, v]) => [k, round1(v)])),
+              persist: { persist: round1(persistSeconds), postgres: round1(postgres) },
+            }
+          : undefined,
+        findingsPerSec: persisted.findingsPerSec,
+        findingsPersisted: persisted.findings,
         findingsEqualLocal: equal,
       },
       notes: [
         `${sizeMb} MB log, ${fmt(lines)} lines; end to end = submit → ingest → analyze → persist → ranked in PostgreSQL`,
+        "lines/s over the duration destill reports (request created → findings ranked) on both sides; wall-clock " +
+          `including start-up and --wait polling: local ${fmt(wallRate(local))}, kafka ${fmt(wallRate(one))} / ${fmt(wallRate(two))}`,
+        `findings/s: ${fmt(persisted.findings)} findings of 8 requests published as fast as the persist group takes them (lag ≤ 64 messages), until all are in PostgreSQL`,
         equal
           ? "distributed findings equal local mode's exactly"
           : "WARNING: distributed findings differ from local mode",
-        `servers: ${process.env["KAFKA_BROKERS"] ? "KAFKA_BROKERS / DATABASE_URL" : "librdkafka mock cluster + embedded PostgreSQL"}`,
+        `servers: ${process.env["KAFKA_BROKERS"] ? "KAFKA_BROKERS / DATABASE_URL" : "librdkafka mock cluster + embedded PostgreSQL"}; CPU s of broker and database only when the bench started them`,
       ],
     }
   }).pipe(Effect.scoped)

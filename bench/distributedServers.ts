@@ -6,10 +6,14 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { allTopicNames } from "../layers/broker/kafka/topics.js"
+import { pidsByCommandLine } from "./processCpu.js"
 
 export interface Servers {
   readonly brokers: string
   readonly databaseUrl: string
+  /** Pids of the broker and the database when the bench started them (none for given servers), for CPU figures. */
+  readonly kafkaPids: () => ReadonlyArray<number>
+  readonly postgresPids: () => ReadonlyArray<number>
   readonly stop: () => Promise<void>
 }
 
@@ -47,7 +51,7 @@ const startKafkaMock = async (repoRoot: string, work: string) => {
       child.once("exit", () => resolve())
       child.kill("SIGTERM")
     })
-  return { brokers, stop }
+  return { brokers, pid: child.pid, stop }
 }
 
 const startPostgres = async () => {
@@ -70,6 +74,7 @@ const startPostgres = async () => {
   await server.createDatabase("destill_bench")
   return {
     url: `postgres://postgres:bench@127.0.0.1:${port}/destill_bench`,
+    pids: () => pidsByCommandLine(databaseDir),
     stop: async () => {
       await server.stop().catch(() => undefined)
       rmSync(databaseDir, { recursive: true, force: true })
@@ -81,7 +86,13 @@ export const startServers = async (repoRoot: string, env: NodeJS.ProcessEnv): Pr
   const givenBrokers = env["KAFKA_BROKERS"] ?? env["REDPANDA_BROKERS"]
   const givenDatabase = env["DATABASE_URL"] ?? env["POSTGRES_DSN"]
   if (givenBrokers && givenDatabase)
-    return { brokers: givenBrokers, databaseUrl: givenDatabase, stop: async () => {} }
+    return {
+      brokers: givenBrokers,
+      databaseUrl: givenDatabase,
+      kafkaPids: () => [],
+      postgresPids: () => [],
+      stop: async () => {},
+    }
   const work = mkdtempSync(join(tmpdir(), "destill-bench-"))
   const kafka = await startKafkaMock(repoRoot, work)
   try {
@@ -89,6 +100,8 @@ export const startServers = async (repoRoot: string, env: NodeJS.ProcessEnv): Pr
     return {
       brokers: kafka.brokers,
       databaseUrl: postgres.url,
+      kafkaPids: () => (kafka.pid === undefined ? [] : [kafka.pid]),
+      postgresPids: postgres.pids,
       stop: async () => {
         await Promise.all([kafka.stop(), postgres.stop()])
         rmSync(work, { recursive: true, force: true })

@@ -26,12 +26,17 @@ interface StagedRow {
   readonly finding: unknown
 }
 
-const encodeFinding = Schema.encodeSync(Finding)
 const decodeFinding = Schema.decodeUnknown(Finding)
 
 /** jsonb cannot hold NUL: a log line carrying one is stored with U+FFFD instead of failing the batch. */
-const jsonbText = (value: unknown): string =>
-  JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd")
+const jsonbText = (value: unknown): string => {
+  const text = JSON.stringify(value)
+  // A batch is megabytes of JSON: look for the rare escape before running the regex over all of it.
+  return text.includes("\\u0000") ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd") : text
+}
+
+const byKey = (a: readonly [string, unknown], b: readonly [string, unknown]) =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0
 
 const chunkKey = (requestId: string, jobName: string, index: number) =>
   `${requestId}\u0000${jobName}\u0000${index}`
@@ -63,13 +68,17 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
           request_id: batch.requestId,
           job_name: batch.jobName,
           chunk_index: batch.chunkIndex,
-          finding: encodeFinding(finding),
+          // A Finding's encoded form is its own fields (no transformations): the instance serializes to it as is.
+          finding,
         })
       }
     }
+    // Rows in key order: two batches upserting the same rows at once then lock them in the same order.
+    const chunkRows = [...chunks.entries()].sort(byKey).map(([, row]) => row)
+    const findingRows = [...findings.entries()].sort(byKey).map(([, row]) => row)
     const writeChunks = sql`
       INSERT INTO triage_chunks (request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line)
-      SELECT * FROM jsonb_to_recordset(${jsonbText([...chunks.values()])}::jsonb) AS r(
+      SELECT * FROM json_to_recordset(${jsonbText(chunkRows)}::json) AS r(
         request_id text, job_name text, chunk_index integer, build_id text, total_chunks integer,
         lines integer, last_line integer)
       ON CONFLICT (request_id, job_name, chunk_index) DO UPDATE SET
@@ -79,7 +88,7 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
         ? Effect.void
         : sql`
       INSERT INTO triage_chunk_findings (id, request_id, job_name, chunk_index, finding)
-      SELECT * FROM jsonb_to_recordset(${jsonbText([...findings.values()])}::jsonb) AS r(
+      SELECT * FROM json_to_recordset(${jsonbText(findingRows)}::json) AS r(
         id text, request_id text, job_name text, chunk_index integer, finding jsonb)
       ON CONFLICT (id) DO UPDATE SET finding = EXCLUDED.finding`
     return Effect.all([writeFindings, writeChunks], { discard: true }).pipe(

@@ -12,6 +12,11 @@ export interface PersistAgentOptions {
   readonly batchSize: number
   /** How long a batch waits to fill up. */
   readonly batchWindow: Duration.DurationInput
+  /**
+   * Batches written at once (default 2): one is decoded and sent while the database works on the other. Safe in
+   * any order: each batch checks completion after its own commit, so whichever lands last finalizes.
+   */
+  readonly writers?: number
 }
 
 /** A database that blips (restart, failover) is waited for a little; one that stays down stops the agent. */
@@ -25,17 +30,23 @@ export const persistAgent = (options: PersistAgentOptions) =>
     const ledger = yield* TriageLedger
     yield* broker.subscribe(Topics.findings, options.group).pipe(
       Stream.groupedWithin(options.batchSize, options.batchWindow),
-      Stream.mapEffect((chunk) =>
-        Effect.gen(function* () {
-          const deliveries = Chunk.toReadonlyArray(chunk)
-          yield* ledger
-            .recordChunks(deliveries.map((delivery) => delivery.value))
-            .pipe(Effect.retry(storeRetry))
-          const requests = new Set(deliveries.map((delivery) => delivery.value.requestId))
-          for (const requestId of requests)
-            yield* finalizeIfComplete(requestId).pipe(Effect.retry(storeRetry))
-          yield* Effect.forEach(deliveries, (delivery) => delivery.commit, { discard: true })
-        }),
+      Stream.mapEffect(
+        (chunk) =>
+          Effect.gen(function* () {
+            const deliveries = Chunk.toReadonlyArray(chunk)
+            yield* ledger
+              .recordChunks(deliveries.map((delivery) => delivery.value))
+              .pipe(Effect.retry(storeRetry))
+            const requests = new Set(deliveries.map((delivery) => delivery.value.requestId))
+            for (const requestId of requests)
+              yield* finalizeIfComplete(requestId).pipe(Effect.retry(storeRetry))
+            // Together, so the whole batch costs one offset commit per partition rather than one per message.
+            yield* Effect.forEach(deliveries, (delivery) => delivery.commit, {
+              discard: true,
+              concurrency: "unbounded",
+            })
+          }),
+        { concurrency: options.writers ?? 2 },
       ),
       Stream.runDrain,
     )

@@ -17,8 +17,13 @@ export interface KafkaBrokerOptions {
   /** For topics this process creates; default 6 partitions, replication 1. */
   readonly partitions?: number
   readonly replicationFactor?: number
-  /** Decoded messages a subscription holds before it pauses its consumer; default 8. */
+  /** Decoded messages a subscription holds before it pauses its consumer; default 256. */
   readonly bufferedMessages?: number
+  /**
+   * Their size (as received) before it pauses; default 4 MB: about 8 log chunks, or a few hundred analysed
+   * chunks, so small messages are taken in large batches and large ones still bound the memory.
+   */
+  readonly bufferedBytes?: number
   /** Publishers wait while a downstream group is this far behind. */
   readonly lagLimits?: ReadonlyArray<LagLimit>
   /** How long a silent group member keeps its partitions; default 30 s. */
@@ -103,7 +108,7 @@ export const make = (options: KafkaBrokerOptions) =>
     )
     const draining = yield* Deferred.make<void>()
     const counter = { completed: 0 }
-    const waitForDownstream = lagGate(admin, options.lagLimits ?? [])
+    const gate = lagGate(admin, options.lagLimits ?? [])
 
     const send = (topic: string, messages: ReadonlyArray<{ key: string; value: string }>) =>
       Effect.forEach(
@@ -131,7 +136,7 @@ export const make = (options: KafkaBrokerOptions) =>
           encoded.push({ key: message.key, value: value.right })
         }
         if (encoded.length === 0) return Effect.void
-        return Effect.zipRight(waitForDownstream(topic.name), send(topic.name, encoded))
+        return gate.admit(topic.name, encoded.length, send(topic.name, encoded))
       })
 
     const deadLetter = (letter: DeadLetter) =>
@@ -144,7 +149,8 @@ export const make = (options: KafkaBrokerOptions) =>
           kafka,
           topic,
           group,
-          capacity: options.bufferedMessages ?? 8,
+          capacity: options.bufferedMessages ?? 256,
+          capacityBytes: options.bufferedBytes ?? 4 * 1024 * 1024,
           draining,
           deadLetter,
           counter,

@@ -16,6 +16,8 @@ export interface SubscriptionSettings<A, I> {
   readonly group: string
   /** Decoded messages held before the consumer is paused. */
   readonly capacity: number
+  /** Bytes (as received) of the messages held before the consumer is paused, whatever their number. */
+  readonly capacityBytes: number
   /** Completed when the process is asked to stop: fetch no more, finish what is queued, commit, leave. */
   readonly draining: Deferred.Deferred<void>
   readonly deadLetter: (letter: DeadLetter) => Effect.Effect<void, BrokerError>
@@ -25,6 +27,11 @@ export interface SubscriptionSettings<A, I> {
 }
 
 const End = Symbol("End")
+
+interface Held<A> {
+  readonly delivery: Delivery<A>
+  readonly bytes: number
+}
 
 const trace = process.env["DESTILL_KAFKA_TRACE"]
   ? (line: string) => process.stderr.write(`kafka: ${line}\n`)
@@ -49,8 +56,8 @@ export const subscription = <A, I>(
 ): Stream.Stream<Delivery<A>, BrokerError> =>
   Stream.unwrapScoped(
     Effect.gen(function* () {
-      const { kafka, topic, group, capacity } = settings
-      const queue = yield* Queue.bounded<Delivery<A> | typeof End>(capacity)
+      const { kafka, topic, group, capacity, capacityBytes } = settings
+      const queue = yield* Queue.bounded<Held<A> | typeof End>(capacity)
       const crashed = yield* Deferred.make<never, BrokerError>()
       const runtime = yield* Effect.runtime<never>()
       const runPromise = Runtime.runPromise(runtime)
@@ -60,6 +67,7 @@ export const subscription = <A, I>(
       const sent = new Map<number, number>()
       const commitLock = yield* Effect.makeSemaphore(1)
       let paused = false
+      let heldBytes = 0
 
       const consumer = kafka.consumer({
         groupId: group,
@@ -84,17 +92,22 @@ export const subscription = <A, I>(
 
       // Commits go out one at a time and never move backwards, whatever order deliveries finish in. A commit that
       // fails (the partition moved to another member in a rebalance) is harmless: the message comes again.
+      // Deliveries completed together (a persist batch) mark the ledger first and share one commit: the first to
+      // get the lock yields once, so the rest have marked theirs before it reads how far it may go.
       const commitUpTo = (partition: number) =>
         commitLock.withPermits(1)(
-          Effect.suspend(() => {
-            const target = ledger.committedOf(partition)
-            if (target === undefined || target <= (sent.get(partition) ?? -1)) return Effect.void
-            sent.set(partition, target)
-            trace?.(`commit ${topic.name}/${partition} -> ${target}`)
-            return Effect.tryPromise(() =>
-              consumer.commitOffsets([{ topic: topic.name, partition, offset: String(target) }]),
-            ).pipe(Effect.ignore)
-          }),
+          Effect.zipRight(
+            Effect.yieldNow(),
+            Effect.suspend(() => {
+              const target = ledger.committedOf(partition)
+              if (target === undefined || target <= (sent.get(partition) ?? -1)) return Effect.void
+              sent.set(partition, target)
+              trace?.(`commit ${topic.name}/${partition} -> ${target}`)
+              return Effect.tryPromise(() =>
+                consumer.commitOffsets([{ topic: topic.name, partition, offset: String(target) }]),
+              ).pipe(Effect.ignore)
+            }),
+          ),
         )
       const complete = (partition: number, offset: number) =>
         Effect.suspend(() => {
@@ -105,17 +118,20 @@ export const subscription = <A, I>(
       const resumeIfDrained = Effect.suspend(() => {
         if (!paused) return Effect.void
         return Effect.map(Queue.size(queue), (size) => {
-          if (size > capacity / 2) return
+          if (size > capacity / 2 || heldBytes > capacityBytes / 2) return
           paused = false
           consumer.resume([{ topic: topic.name }])
         })
       })
 
-      const offer = (delivery: Delivery<A>) =>
-        Queue.offer(queue, delivery).pipe(
+      const offer = (held: Held<A>) =>
+        Effect.suspend(() => {
+          heldBytes += held.bytes
+          return Queue.offer(queue, held)
+        }).pipe(
           Effect.zipRight(Queue.isFull(queue)),
           Effect.map((full) => {
-            if (!full || paused) return
+            if ((!full && heldBytes < capacityBytes) || paused) return
             // pause() inside the handler ends the current batch too; its rest is fetched again on resume.
             paused = true
             consumer.pause([{ topic: topic.name }])
@@ -155,7 +171,8 @@ export const subscription = <A, I>(
                 await runPromise(complete(partition, offset))
                 return
               }
-              await runPromise(offer({ key, value: decoded.right, commit: complete(partition, offset) }))
+              const delivery = { key, value: decoded.right, commit: complete(partition, offset) }
+              await runPromise(offer({ delivery, bytes: raw.length }))
             },
           }),
         catch: (error) =>
@@ -176,7 +193,11 @@ export const subscription = <A, I>(
       yield* Effect.addFinalizer(() => commitLock.withPermits(1)(Effect.void))
 
       const deliveries = Stream.fromQueue(queue, { maxChunkSize: 1 }).pipe(
-        Stream.takeWhile((item): item is Delivery<A> => item !== End),
+        Stream.takeWhile((item): item is Held<A> => item !== End),
+        Stream.map((held) => {
+          heldBytes -= held.bytes
+          return held.delivery
+        }),
         Stream.tap(() => resumeIfDrained),
       )
       return Stream.merge(deliveries, Stream.drain(Stream.fromEffect(Deferred.await(crashed))), {

@@ -1,5 +1,6 @@
 // `destill agent ingest|analyze|persist|insight`: one stateless stage of distributed triage as a long-running process;
 // start N copies and the consumer group shares the work. SIGTERM drains: finish what is in hand, commit, leave.
+import { availableParallelism } from "node:os"
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Duration, Effect, Fiber, Layer } from "effect"
 import { BrokerDrain } from "../../../layers/broker/kafka/KafkaBroker.js"
@@ -55,8 +56,10 @@ const concurrency = Options.integer("concurrency").pipe(
 )
 
 const threads = Options.integer("threads").pipe(
-  Options.withDefault(0),
-  Options.withDescription("analyze: worker threads that score chunks (0 scores on the main thread)."),
+  Options.withDefault(Math.min(4, availableParallelism())),
+  Options.withDescription(
+    "analyze: worker threads that score chunks (default: the number of cores, at most 4, as local mode; 0 scores on the main thread). At least twice as many chunks are kept in flight.",
+  ),
 )
 
 const batchSize = Options.integer("batch-size").pipe(
@@ -118,7 +121,13 @@ const runRole = (which: Role, args: RoleArgs) =>
             untilStopped(
               which,
               Effect.scoped(
-                analyzeAgent({ group: args.group, concurrency: args.concurrency, threads: args.threads }),
+                // Twice the threads in flight, as local mode: each thread scores one chunk while the next is
+                // decoded and the last one's findings are published.
+                analyzeAgent({
+                  group: args.group,
+                  concurrency: Math.max(args.concurrency, 2 * args.threads),
+                  threads: args.threads,
+                }),
               ),
             ),
           ),
