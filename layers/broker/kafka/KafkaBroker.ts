@@ -10,6 +10,7 @@ import { encoder } from "./codec.js"
 import { type LagLimit, lagGate } from "./lagGate.js"
 import { subscription } from "./subscription.js"
 import { allTopicNames, ensureTopics } from "./topics.js"
+import { BrokerDrain } from "./BrokerDrain.js"
 
 export interface KafkaBrokerOptions {
   readonly brokers: ReadonlyArray<string>
@@ -30,15 +31,7 @@ export interface KafkaBrokerOptions {
   readonly sessionTimeoutMs?: number
 }
 
-/** Graceful stop for agents: subscriptions stop fetching, finish what they hold, commit and leave their group. */
-export class BrokerDrain extends Context.Tag("destill/BrokerDrain")<
-  BrokerDrain,
-  {
-    readonly drain: Effect.Effect<void>
-    /** Deliveries this process has completed (committed or parked), for the agent's closing line. */
-    readonly completed: Effect.Effect<number>
-  }
->() {}
+export { BrokerDrain, parseBrokers } from "./BrokerDrain.js"
 
 /**
  * Chunks keep their build id as key (DESIGN.md), but one build's chunks must spread over the analyze group or a
@@ -170,10 +163,3 @@ export const layer = (options: KafkaBrokerOptions): Layer.Layer<Broker | BrokerD
       Context.make(Broker, broker).pipe(Context.add(BrokerDrain, { drain, completed })),
     ),
   )
-
-/** `host:port,host:port` from KAFKA_BROKERS; empty entries ignored. */
-export const parseBrokers = (value: string): ReadonlyArray<string> =>
-  value
-    .split(",")
-    .map((entry) => entry.trim().replace(/^[a-z]+:\/\//i, ""))
-    .filter((entry) => entry !== "")

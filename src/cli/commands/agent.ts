@@ -3,7 +3,7 @@
 import { availableParallelism } from "node:os"
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Duration, Effect, Fiber, Layer } from "effect"
-import { BrokerDrain } from "../../../layers/broker/kafka/KafkaBroker.js"
+import { BrokerDrain } from "../../../layers/broker/kafka/BrokerDrain.js"
 import { layer as logSourceLayer } from "../../../layers/source/index.js"
 import { ingestAgent } from "../../../pipelines/agents/ingest.js"
 import { persistAgent } from "../../../pipelines/agents/persist.js"

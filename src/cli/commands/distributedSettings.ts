@@ -1,7 +1,7 @@
 // Settings of distributed mode from the environment (DESIGN.md names them), each failing with one line that
 // names the variable, and the Layers they select: the Kafka broker and PostgreSQL with the triage ledger.
 import { Config, ConfigError, Effect, Either, Layer, Option } from "effect"
-import { layer as kafkaBrokerLayer, parseBrokers } from "../../../layers/broker/kafka/KafkaBroker.js"
+import { parseBrokers } from "../../../layers/broker/kafka/BrokerDrain.js"
 import type { LagLimit } from "../../../layers/broker/kafka/lagGate.js"
 import { DistributedStoreLive } from "../../../layers/store/TriageLedgerSql.js"
 import { ConfigurationError } from "../../domain/errors.js"
@@ -80,16 +80,19 @@ export const kafkaLayer = (
   lagLimits: ReadonlyArray<LagLimit> = [],
 ) =>
   Layer.unwrapEffect(
-    Effect.map(distributedTuning, (tuning) =>
-      kafkaBrokerLayer({
+    Effect.gen(function* () {
+      const tuning = yield* distributedTuning
+      // kafkajs loads only here: local runs never pay for it.
+      const { layer } = yield* Effect.promise(() => import("../../../layers/broker/kafka/KafkaBroker.js"))
+      return layer({
         brokers,
         clientId,
         partitions: tuning.partitions,
         replicationFactor: tuning.replicationFactor,
         lagLimits,
         sessionTimeoutMs: tuning.sessionTimeoutMs,
-      }),
-    ),
+      })
+    }),
   )
 
 export const postgresLayer = (databaseUrl: string) =>

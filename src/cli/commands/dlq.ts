@@ -1,7 +1,6 @@
 // `destill dlq list|replay`: the messages agents could not decode or process, parked on destill.dlq.
 import { Args, Command } from "@effect/cli"
 import { Console, Effect } from "effect"
-import { listDeadLetters, replayDeadLetters } from "../../../layers/broker/kafka/DeadLetterQueue.js"
 import { format } from "../options.js"
 import { requireBrokers } from "./distributedSettings.js"
 
@@ -23,6 +22,9 @@ const preview = (value: string) =>
 export const dlqCommand = Command.make("dlq", { action, format }, (args) =>
   Effect.gen(function* () {
     const brokers = yield* requireBrokers("destill dlq")
+    const { listDeadLetters, replayDeadLetters } = yield* Effect.promise(
+      () => import("../../../layers/broker/kafka/DeadLetterQueue.js"),
+    )
     if (args.action === "replay") {
       const { replayed, skipped } = yield* replayDeadLetters(brokers)
       yield* Console.log(`replayed ${replayed} dead letter(s)`)
