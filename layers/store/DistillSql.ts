@@ -4,7 +4,8 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Option } from "effect"
 import type { Attempt, JobRecord, JobSpec, JobStatus, Rejection, Sample } from "../../src/domain/Distill.js"
 import type { StoreError } from "../../src/domain/errors.js"
-import { DistillRepo, type DistillRepoShape, type PendingTask } from "../../src/services/DistillRepo.js"
+import { DistillRepo, type DistillRepoShape } from "../../src/services/DistillRepo.js"
+import { makePendingReader } from "./distillPending.js"
 import { migrate } from "./migrations.js"
 import { storeFailure } from "./storeError.js"
 
@@ -86,21 +87,27 @@ export const makeDistillSql: Effect.Effect<DistillRepoShape, never, SqlClient.Sq
       )
 
     const deleteJob: DistillRepoShape["deleteJob"] = (id) =>
-      Effect.forEach(
-        [
-          "distill_verdicts",
-          "distill_samples",
-          "distill_rejections",
-          "distill_attempts",
-          "distill_tasks",
-          "distill_jobs",
-        ],
-        (table) =>
-          table === "distill_jobs"
-            ? sql`DELETE FROM distill_jobs WHERE id = ${id}`
-            : sql`DELETE FROM ${sql(table)} WHERE job_id = ${id}`,
-        { discard: true },
-      ).pipe(sql.withTransaction, Effect.mapError(fail(`delete job ${id}`)))
+      Effect.sync(() => pending.forget(id)).pipe(
+        Effect.zipRight(
+          Effect.forEach(
+            [
+              "distill_verdicts",
+              "distill_samples",
+              "distill_rejections",
+              "distill_attempts",
+              "distill_tasks",
+              "distill_jobs",
+            ],
+            (table) =>
+              table === "distill_jobs"
+                ? sql`DELETE FROM distill_jobs WHERE id = ${id}`
+                : sql`DELETE FROM ${sql(table)} WHERE job_id = ${id}`,
+            { discard: true },
+          ),
+        ),
+        sql.withTransaction,
+        Effect.mapError(fail(`delete job ${id}`)),
+      )
 
     const planTasks: DistillRepoShape["planTasks"] = (jobId, tasks) =>
       tasks.length === 0
@@ -131,94 +138,61 @@ export const makeDistillSql: Effect.Effect<DistillRepoShape, never, SqlClient.Sq
         Effect.mapError(fail(`count the tasks of ${jobId}`)),
       )
 
-    const pendingTasks: DistillRepoShape["pendingTasks"] = (jobId, afterIndex, limit) =>
-      sql<Json>`SELECT t.task_index, t.seed,
-        COALESCE((SELECT json_agg(json_build_object('task_index', a.task_index, 'attempt', a.attempt,
-            'provider', a.provider, 'model', a.model, 'text', a.text, 'finish', a.finish,
-            'prompt_tokens', a.prompt_tokens, 'completion_tokens', a.completion_tokens, 'reasons', v.reasons)
-            ORDER BY a.attempt)
-          FROM distill_attempts a LEFT JOIN distill_verdicts v USING (job_id, task_index, attempt)
-          WHERE a.job_id = t.job_id AND a.task_index = t.task_index), '[]'::json) AS history
-      FROM distill_tasks t
-      WHERE t.job_id = ${jobId} AND t.task_index > ${afterIndex}
-        AND NOT EXISTS (SELECT 1 FROM distill_samples s WHERE s.job_id = t.job_id AND s.task_index = t.task_index)
-        AND NOT EXISTS (SELECT 1 FROM distill_rejections r WHERE r.job_id = t.job_id AND r.task_index = t.task_index)
-      ORDER BY t.task_index LIMIT ${limit}`.pipe(
-        Effect.map((rows) =>
-          rows.map((row): PendingTask => {
-            const history = parsed<ReadonlyArray<Json>>(row["history"]).map((a) => toAttempt(jobId, a))
-            return {
-              jobId,
-              index: Number(row["task_index"]),
-              seed: parsed(row["seed"]),
-              status: "pending",
-              attempts: history.length,
-              history,
-            }
-          }),
-        ),
-        Effect.mapError(fail(`read the pending tasks of ${jobId}`)),
-      )
+    // One statement for the whole batch: a single statement is atomic without BEGIN/COMMIT round trips, and
+    // each table's rows travel as one JSON parameter. A passing verdict is not stored: its sample row is it.
+    const pending = makePendingReader(sql, toAttempt)
 
     const commit: DistillRepoShape["commit"] = (batch) => {
-      const statements: Array<Effect.Effect<unknown, unknown>> = []
-      if (batch.attempts.length > 0) {
-        const rows = batch.attempts.map((a) => ({
-          job_id: a.jobId,
-          task_index: a.taskIndex,
-          attempt: a.attempt,
-          provider: a.provider,
-          model: a.model,
-          text: a.text,
-          finish: a.finish,
-          prompt_tokens: a.promptTokens,
-          completion_tokens: a.completionTokens,
-        }))
-        statements.push(sql`INSERT INTO distill_attempts
-          (job_id, task_index, attempt, provider, model, text, finish, prompt_tokens, completion_tokens)
-        SELECT * FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(job_id text, task_index integer,
-          attempt integer, provider text, model text, text text, finish text, prompt_tokens integer,
-          completion_tokens integer)
-        ON CONFLICT DO NOTHING`)
-      }
-      if (batch.verdicts.length > 0) {
-        const rows = batch.verdicts.map((v) => ({
-          job_id: v.jobId,
-          task_index: v.taskIndex,
-          attempt: v.attempt,
-          reasons: v.reasons,
-        }))
-        statements.push(sql`INSERT INTO distill_verdicts (job_id, task_index, attempt, reasons)
-        SELECT * FROM jsonb_to_recordset(${json(rows)}::jsonb) AS v(job_id text, task_index integer, attempt integer, reasons jsonb)
-        ON CONFLICT DO NOTHING`)
-      }
-      if (batch.accepted.length > 0) {
-        const rows = batch.accepted.map((s) => ({
-          job_id: s.jobId,
-          task_index: s.taskIndex,
-          id: s.id,
-          attempt: s.attempt,
-          template: s.template,
-        }))
-        statements.push(sql`INSERT INTO distill_samples (job_id, task_index, id, attempt, template)
-        SELECT * FROM jsonb_to_recordset(${json(rows)}::jsonb) AS s(job_id text, task_index integer, id text,
-          attempt integer, template text)
-        ON CONFLICT DO NOTHING`)
-      }
-      if (batch.rejected.length > 0) {
-        const rows = batch.rejected.map((r) => ({
-          job_id: r.jobId,
-          task_index: r.taskIndex,
-          seed: r.seed,
-          reasons: r.reasons,
-        }))
-        statements.push(sql`INSERT INTO distill_rejections (job_id, task_index, seed, reasons)
-        SELECT * FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(job_id text, task_index integer, seed jsonb, reasons jsonb)
-        ON CONFLICT DO NOTHING`)
-      }
-      if (statements.length === 0) return Effect.void
-      return Effect.all(statements, { discard: true }).pipe(
-        sql.withTransaction,
+      if (batch.attempts.length + batch.verdicts.length + batch.accepted.length + batch.rejected.length === 0)
+        return Effect.void
+      const accepted = new Set(batch.accepted.map((s) => `${s.taskIndex}/${s.attempt}`))
+      const attempts = batch.attempts.map((a) => ({
+        job_id: a.jobId,
+        task_index: a.taskIndex,
+        attempt: a.attempt,
+        provider: a.provider,
+        model: a.model,
+        text: a.text,
+        finish: a.finish,
+        prompt_tokens: a.promptTokens,
+        completion_tokens: a.completionTokens,
+      }))
+      const verdicts = batch.verdicts
+        .filter((v) => v.reasons.length > 0 || !accepted.has(`${v.taskIndex}/${v.attempt}`))
+        .map((v) => ({ job_id: v.jobId, task_index: v.taskIndex, attempt: v.attempt, reasons: v.reasons }))
+      const samples = batch.accepted.map((s) => ({
+        job_id: s.jobId,
+        task_index: s.taskIndex,
+        id: s.id,
+        attempt: s.attempt,
+        template: s.template,
+      }))
+      const rejections = batch.rejected.map((r) => ({
+        job_id: r.jobId,
+        task_index: r.taskIndex,
+        seed: r.seed,
+        reasons: r.reasons,
+      }))
+      return sql`WITH
+        a AS (INSERT INTO distill_attempts
+            (job_id, task_index, attempt, provider, model, text, finish, prompt_tokens, completion_tokens)
+          SELECT * FROM jsonb_to_recordset(${json(attempts)}::jsonb) AS r(job_id text, task_index integer,
+            attempt integer, provider text, model text, text text, finish text, prompt_tokens integer,
+            completion_tokens integer)
+          ON CONFLICT DO NOTHING),
+        v AS (INSERT INTO distill_verdicts (job_id, task_index, attempt, reasons)
+          SELECT * FROM jsonb_to_recordset(${json(verdicts)}::jsonb)
+            AS v(job_id text, task_index integer, attempt integer, reasons jsonb)
+          ON CONFLICT DO NOTHING),
+        s AS (INSERT INTO distill_samples (job_id, task_index, id, attempt, template)
+          SELECT * FROM jsonb_to_recordset(${json(samples)}::jsonb) AS s(job_id text, task_index integer,
+            id text, attempt integer, template text)
+          ON CONFLICT DO NOTHING)
+      INSERT INTO distill_rejections (job_id, task_index, seed, reasons)
+        SELECT * FROM jsonb_to_recordset(${json(rejections)}::jsonb)
+          AS r(job_id text, task_index integer, seed jsonb, reasons jsonb)
+        ON CONFLICT DO NOTHING`.pipe(
+        Effect.asVoid,
         Effect.mapError(
           fail(`save ${batch.attempts.length} generations and ${batch.verdicts.length} verdicts`),
         ),
@@ -298,7 +272,10 @@ export const makeDistillSql: Effect.Effect<DistillRepoShape, never, SqlClient.Sq
       deleteJob,
       planTasks,
       counts,
-      pendingTasks,
+      pendingTasks: (jobId, afterIndex, limit) =>
+        pending
+          .pendingTasks(jobId, afterIndex, limit)
+          .pipe(Effect.mapError(fail(`read the pending tasks of ${jobId}`))),
       commit,
       samples,
       rejections,

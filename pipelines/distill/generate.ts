@@ -8,7 +8,11 @@ import { buildRequest, type PreviousAttempt } from "../../src/distill/prompt.js"
 import type { Template } from "../../src/distill/templates.js"
 import { dedupText, validateAnswer } from "../../src/distill/validators.js"
 import type { PendingTask } from "../../src/services/DistillRepo.js"
-import { isTransient, type LanguageModelShape } from "../../src/services/LanguageModel.js"
+import {
+  isTransient,
+  type LanguageModelError,
+  type LanguageModelShape,
+} from "../../src/services/LanguageModel.js"
 import type { Journal } from "./journal.js"
 import type { JobProgress } from "./progress.js"
 
@@ -24,6 +28,9 @@ export interface TaskContext {
 
 const Verdict = Schema.Struct({ score: Schema.Number, reason: Schema.String })
 
+/** The value a provider already decoded from a fresh attempt's text, so it is not parsed a second time. */
+const decoded = new WeakMap<Attempt, unknown>()
+
 const parseJson = (text: string): unknown => {
   const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/.exec(text)
   try {
@@ -33,57 +40,84 @@ const parseJson = (text: string): unknown => {
   }
 }
 
+const recordFailure = (ctx: TaskContext, base: Base, error: LanguageModelError) => {
+  if (isTransient(error)) {
+    return Effect.fail(
+      new DistillError({
+        message: `generation failed after retries: ${error.message}; the job is saved, and destill distill resume ${ctx.jobId} continues it`,
+      }),
+    )
+  }
+  const usage = "usage" in error ? error.usage : { promptTokens: 0, completionTokens: 0 }
+  return Effect.succeed<Attempt>({
+    ...base,
+    provider: error.provider,
+    model: "model" in error ? error.model : "unknown",
+    text: "text" in error ? error.text : error.message,
+    finish: error._tag === "Truncated" ? "truncated" : error._tag === "InvalidAnswer" ? "invalid" : "error",
+    promptTokens: usage.promptTokens,
+    completionTokens: usage.completionTokens,
+  })
+}
+
+interface Base {
+  readonly jobId: string
+  readonly taskIndex: number
+  readonly attempt: number
+}
+
+/** One paid generation as an Attempt; answers the model got wrong are attempts too, to be judged. */
 const generateAttempt = (
   ctx: TaskContext,
   task: PendingTask,
   n: number,
   previous: ReadonlyArray<PreviousAttempt>,
-) =>
-  Effect.gen(function* () {
-    const request = buildRequest(ctx.template, task.seed, previous, {
-      ...(ctx.spec.temperature === undefined ? {} : { temperature: ctx.spec.temperature }),
-      ...(ctx.spec.maxTokens === undefined ? {} : { maxTokens: ctx.spec.maxTokens }),
-      ...(ctx.spec.randomSeed === undefined ? {} : { seed: ctx.spec.randomSeed + task.index * 7919 + n }),
-    })
-    const base = { jobId: ctx.jobId, taskIndex: task.index, attempt: n }
-    ctx.progress.inFlight++
-    const result = yield* Effect.either(ctx.llm.generate(request)).pipe(
-      Effect.ensuring(Effect.sync(() => ctx.progress.inFlight--)),
-    )
-    ctx.progress.attempts++
-    if (Either.isRight(result)) {
-      const g = result.right
-      return {
-        ...base,
-        provider: g.provider,
-        model: g.model,
-        text: g.text,
-        finish: "stop",
-        promptTokens: g.usage.promptTokens,
-        completionTokens: g.usage.completionTokens,
-      } satisfies Attempt
-    }
-    const error = result.left
-    if (isTransient(error)) {
-      return yield* new DistillError({
-        message: `generation failed after retries: ${error.message}; the job is saved, and destill distill resume ${ctx.jobId} continues it`,
-      })
-    }
-    const provider = error.provider
-    const model = "model" in error ? error.model : "unknown"
-    const usage = "usage" in error ? error.usage : { promptTokens: 0, completionTokens: 0 }
-    const finish =
-      error._tag === "Truncated" ? "truncated" : error._tag === "InvalidAnswer" ? "invalid" : "error"
-    const text = "text" in error ? error.text : error.message
-    return {
-      ...base,
-      provider,
-      model,
-      text,
-      finish,
-      ...{ promptTokens: usage.promptTokens, completionTokens: usage.completionTokens },
-    } satisfies Attempt
+): Effect.Effect<Attempt, DistillError> => {
+  const request = buildRequest(ctx.template, task.seed, previous, {
+    ...(ctx.spec.temperature === undefined ? {} : { temperature: ctx.spec.temperature }),
+    ...(ctx.spec.maxTokens === undefined ? {} : { maxTokens: ctx.spec.maxTokens }),
+    ...(ctx.spec.randomSeed === undefined ? {} : { seed: ctx.spec.randomSeed + task.index * 7919 + n }),
   })
+  const base: Base = { jobId: ctx.jobId, taskIndex: task.index, attempt: n }
+  const progress = ctx.progress
+  // Plain counters around the call: one matchEffect instead of either + ensuring + a generator per call.
+  let open = false
+  const close = () => {
+    if (open) progress.inFlight--
+    open = false
+  }
+  const done = () => {
+    close()
+    progress.attempts++
+  }
+  return Effect.suspend(() => {
+    open = true
+    progress.inFlight++
+    return ctx.llm.generate(request)
+  }).pipe(
+    Effect.matchEffect({
+      onSuccess: (g) => {
+        done()
+        const attempt: Attempt = {
+          ...base,
+          provider: g.provider,
+          model: g.model,
+          text: g.text,
+          finish: "stop",
+          promptTokens: g.usage.promptTokens,
+          completionTokens: g.usage.completionTokens,
+        }
+        if (g.value !== undefined) decoded.set(attempt, g.value)
+        return Effect.succeed(attempt)
+      },
+      onFailure: (error) => {
+        done()
+        return recordFailure(ctx, base, error)
+      },
+    }),
+    Effect.onInterrupt(() => Effect.sync(close)),
+  )
+}
 
 const judge = (ctx: TaskContext, task: PendingTask, value: unknown) =>
   Effect.gen(function* () {
@@ -111,33 +145,44 @@ const judge = (ctx: TaskContext, task: PendingTask, value: unknown) =>
       : [`a judge scored the sample ${score.toFixed(2)}, below ${settings.threshold}: ${reason}`]
   })
 
-const evaluate = (ctx: TaskContext, task: PendingTask, attempt: Attempt) =>
-  Effect.gen(function* () {
-    const value = attempt.finish === "error" ? undefined : parseJson(attempt.text)
-    const validators = ctx.spec.validators ?? {}
-    const reasons = validateAnswer(
-      ctx.template,
-      task.seed,
-      { text: attempt.text, finish: attempt.finish, ...(value === undefined ? {} : { value }) },
-      {
-        ...(validators.minChars === undefined ? {} : { minChars: validators.minChars }),
-        ...(validators.maxChars === undefined ? {} : { maxChars: validators.maxChars }),
-      },
-    )
-    if (reasons.length > 0) return { reasons, value }
-    const verdict = ctx.dedup.admit(dedupText(value), task.index)
-    if (verdict.duplicate !== false) {
-      const what =
-        verdict.duplicate === "exact"
-          ? "is the same as"
-          : `is ${Math.round(verdict.similarity * 100)}% similar to`
-      return {
-        reasons: [`the answer ${what} sample ${sampleId(ctx.jobId, verdict.of)}; write something different`],
-        value,
-      }
+/** The pure checks, then dedup (which admits the sample when it passes): no effect, no generator. */
+const check = (ctx: TaskContext, task: PendingTask, attempt: Attempt) => {
+  const value = attempt.finish === "error" ? undefined : (decoded.get(attempt) ?? parseJson(attempt.text))
+  const validators = ctx.spec.validators ?? {}
+  const reasons = validateAnswer(
+    ctx.template,
+    task.seed,
+    { text: attempt.text, finish: attempt.finish, ...(value === undefined ? {} : { value }) },
+    {
+      ...(validators.minChars === undefined ? {} : { minChars: validators.minChars }),
+      ...(validators.maxChars === undefined ? {} : { maxChars: validators.maxChars }),
+    },
+  )
+  if (reasons.length > 0) return { reasons, value, passed: false }
+  const verdict = ctx.dedup.admit(dedupText(value), task.index)
+  if (verdict.duplicate !== false) {
+    const what =
+      verdict.duplicate === "exact"
+        ? "is the same as"
+        : `is ${Math.round(verdict.similarity * 100)}% similar to`
+    return {
+      reasons: [`the answer ${what} sample ${sampleId(ctx.jobId, verdict.of)}; write something different`],
+      value,
+      passed: false,
     }
-    return { reasons: yield* judge(ctx, task, value), value }
-  })
+  }
+  return { reasons, value, passed: true }
+}
+
+const evaluate = (
+  ctx: TaskContext,
+  task: PendingTask,
+  attempt: Attempt,
+): Effect.Effect<{ readonly reasons: ReadonlyArray<string>; readonly value: unknown }> => {
+  const checked = check(ctx, task, attempt)
+  if (!checked.passed || ctx.spec.validators?.judge === undefined) return Effect.succeed(checked)
+  return Effect.map(judge(ctx, task, checked.value), (reasons) => ({ reasons, value: checked.value }))
+}
 
 /** Settle one task; the only failures are the store's, or a provider that stays unavailable. */
 export const settleTask = (ctx: TaskContext, task: PendingTask) =>

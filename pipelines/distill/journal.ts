@@ -1,8 +1,8 @@
 // The job's journal: every generation and outcome goes through one writer fiber that commits them to the
-// store in groups (one transaction a batch), then appends the batch's accepted samples to the JSONL output.
+// store in groups (one statement a batch), then appends the batch's accepted samples to the JSONL output.
 // Generations are queued before they are validated and committed before their verdicts, so a crash after
 // a commit never pays for them twice.
-import { Deferred, Effect, Queue, type Scope } from "effect"
+import { Deferred, Effect, FiberId, type Scope } from "effect"
 import type { Attempt, DistillError, Rejection, Sample } from "../../src/domain/Distill.js"
 import type { StoreError } from "../../src/domain/errors.js"
 import { sampleLine } from "../../src/distill/exportFormat.js"
@@ -16,7 +16,8 @@ interface Entry {
   readonly verdict?: DistillCommit["verdicts"][number]
   readonly sample?: Sample
   readonly rejection?: Rejection
-  readonly done: Deferred.Deferred<void, JournalError>
+  /** Only a flush waits for its commit: a Deferred per generation cost more than validating it. */
+  readonly done?: Deferred.Deferred<void, JournalError>
 }
 
 export interface Journal {
@@ -36,14 +37,23 @@ export interface Journal {
   readonly flush: Effect.Effect<void, JournalError>
 }
 
-const maxBatch = 1_024
+/** Entries per commit: large enough to amortise a statement, small enough to keep a commit short. */
+const maxBatch = 2_048
+/** Queued entries past which a worker waits for the writer: what bounds memory when the store is slowest. */
+const maxQueued = 4_096
 
 export const makeJournal = (
   repo: DistillRepoShape,
   output: string,
 ): Effect.Effect<Journal, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const queue = yield* Queue.bounded<Entry>(4_096)
+    // A plain array and two shared wake-ups, not a Queue: with the store the slowest stage, every offer to a
+    // full bounded queue suspended on a Deferred of its own, the dominant cost of a sample.
+    let queued: Array<Entry> = []
+    /** Resolved when entries arrive while the writer waits for some. */
+    let arrived: Deferred.Deferred<void> | undefined
+    /** Resolved, for every worker waiting on a full journal at once, when the writer takes a batch. */
+    let room = yield* Deferred.make<void>()
     let firstFailure: JournalError | undefined
 
     const writeBatch = (entries: ReadonlyArray<Entry>) => {
@@ -58,7 +68,11 @@ export const makeJournal = (
         Effect.zipRight(appendLines(output, batch.accepted.map(sampleLine))),
         Effect.exit,
         Effect.flatMap((exit) =>
-          Effect.forEach(entries, (entry) => Deferred.done(entry.done, exit), { discard: true }).pipe(
+          Effect.forEach(
+            entries,
+            (entry) => (entry.done === undefined ? Effect.void : Deferred.done(entry.done, exit)),
+            { discard: true },
+          ).pipe(
             Effect.zipRight(
               Effect.sync(() => {
                 if (exit._tag === "Failure" && firstFailure === undefined && exit.cause._tag === "Fail")
@@ -70,24 +84,40 @@ export const makeJournal = (
       )
     }
 
-    yield* Queue.takeBetween(queue, 1, maxBatch).pipe(
-      Effect.flatMap((chunk) => writeBatch(Array.from(chunk))),
-      Effect.forever,
-      Effect.forkScoped,
-    )
+    const takeBatch: Effect.Effect<ReadonlyArray<Entry>> = Effect.suspend(() => {
+      if (queued.length === 0) {
+        const wait = Deferred.unsafeMake<void>(FiberId.none)
+        arrived = wait
+        return Effect.zipRight(Deferred.await(wait), takeBatch)
+      }
+      const batch = queued.length <= maxBatch ? queued : queued.slice(0, maxBatch)
+      queued = queued.length <= maxBatch ? [] : queued.slice(maxBatch)
+      const waiting = room
+      room = Deferred.unsafeMake<void>(FiberId.none)
+      return Effect.as(Deferred.succeed(waiting, undefined), batch)
+    })
 
-    const enqueue = (entry: Omit<Entry, "done">) =>
-      Effect.flatMap(Deferred.make<void, JournalError>(), (done) =>
-        Effect.as(Queue.offer(queue, { ...entry, done }), done),
-      )
+    yield* takeBatch.pipe(Effect.flatMap(writeBatch), Effect.forever, Effect.forkScoped)
+
+    const enqueue = (entry: Entry): Effect.Effect<void, JournalError> =>
+      Effect.suspend(() => {
+        if (firstFailure !== undefined) return Effect.fail(firstFailure)
+        queued.push(entry)
+        const wake = arrived
+        arrived = undefined
+        const full = queued.length >= maxQueued ? Deferred.await(room) : Effect.void
+        return wake === undefined ? full : Effect.zipRight(Deferred.succeed(wake, undefined), full)
+      })
 
     const failed = Effect.suspend(() =>
       firstFailure === undefined ? Effect.void : Effect.fail(firstFailure),
     )
 
     return {
-      record: (attempt) => Effect.zipRight(failed, enqueue({ attempt })),
-      settle: (outcome) => Effect.zipRight(failed, enqueue(outcome)),
-      flush: Effect.flatMap(enqueue({}), Deferred.await).pipe(Effect.zipRight(failed)),
+      record: (attempt) => enqueue({ attempt }),
+      settle: (outcome) => enqueue(outcome),
+      flush: Effect.flatMap(Deferred.make<void, JournalError>(), (done) =>
+        Effect.zipRight(enqueue({ done }), Deferred.await(done)),
+      ).pipe(Effect.zipRight(failed)),
     }
   })

@@ -1,6 +1,6 @@
 // A dataset job from file to JSONL: record the job, plan its tasks, then settle pending tasks with bounded
 // concurrency, topping up for rejected ones until the target is met. Re-running the same job resumes it.
-import { Chunk, Effect, Either, Option, Stream } from "effect"
+import { Effect, Either, Option } from "effect"
 import * as fs from "node:fs"
 import { DistillError, type JobCounts, type JobSpec } from "../../src/domain/Distill.js"
 import type { StoreError } from "../../src/domain/errors.js"
@@ -15,6 +15,7 @@ import { makeJournal } from "./journal.js"
 import { type Reconciled, reconcileOutput } from "./output.js"
 import { JobProgress } from "./progress.js"
 import { resolveSeeds } from "./seeds.js"
+import { settlePending } from "./workers.js"
 
 export interface RunOptions {
   readonly progress?: JobProgress
@@ -34,7 +35,7 @@ export interface JobOutcome {
 type Seed = Readonly<Record<string, unknown>>
 
 const planBatch = 1_000
-const pageSize = 256
+const pageSize = 1_024
 
 /** JSON with sorted keys: the store's jsonb does not keep the file's key order. */
 const canonical = (value: unknown): string =>
@@ -108,14 +109,6 @@ const rebuildDedup = (repo: DistillRepoShape, jobId: string, spec: JobSpec) =>
     }
   })
 
-const pendingStream = (repo: DistillRepoShape, jobId: string) =>
-  Stream.paginateChunkEffect(-1, (after: number) =>
-    Effect.map(repo.pendingTasks(jobId, after, pageSize), (page) => [
-      Chunk.fromIterable(page),
-      page.length < pageSize ? Option.none() : Option.some(page[page.length - 1]!.index),
-    ]),
-  )
-
 export const runJob = (
   jobId: string,
   options: RunOptions = {},
@@ -182,16 +175,16 @@ export const runJob = (
 
     let counts = before
     for (;;) {
-      yield* pendingStream(repo, jobId).pipe(
-        // Fetch the next page while this one is worked on: a page boundary must not idle every worker.
-        Stream.buffer({ capacity: pageSize }),
-        Stream.takeWhile(() => !pausing),
-        Stream.mapEffect((task) => Effect.zipRight(waitWhileHeld, settleTask(ctx, task)), {
-          concurrency,
-          unordered: true,
-        }),
-        Stream.runDrain,
-      )
+      yield* settlePending({
+        page: (after) => repo.pendingTasks(jobId, after, pageSize),
+        pageSize,
+        concurrency,
+        stopping: () => pausing,
+        settle:
+          held === undefined
+            ? (task) => settleTask(ctx, task)
+            : (task) => Effect.zipRight(waitWhileHeld, settleTask(ctx, task)),
+      })
       yield* journal.flush
       counts = yield* repo.counts(jobId)
       if (pausing) break

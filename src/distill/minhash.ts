@@ -1,7 +1,7 @@
 // Duplicate detection for a growing dataset: an exact index over normalised hashes, and MinHash + LSH over
 // word shingles whose candidates are confirmed against their true Jaccard similarity. Everything lives in
 // typed arrays so a million samples cost tens of megabytes, not a Map entry per band per sample.
-import { contentHash, hashString, jaccard, mix32, shingles } from "./fingerprint.js"
+import { fingerprint, hashString, jaccard, mix32 } from "./fingerprint.js"
 
 export interface DedupOptions {
   /** Jaccard similarity at or above which two samples are near duplicates; undefined turns it off. */
@@ -25,17 +25,20 @@ const grow = <T extends Int32Array | Uint32Array>(array: T, needed: number, make
   return next
 }
 
+const salts = new Uint32Array(256)
+for (let p = 0; p < salts.length; p++) salts[p] = mix32(p + 0x9e3779b9)
+
 /** MinHash signature: for each permutation, the least mixed hash over the shingles. */
 export const signature = (set: Uint32Array, permutations: number): Uint32Array => {
   const out = new Uint32Array(permutations).fill(0xffffffff)
-  for (let p = 0; p < permutations; p++) {
-    const salt = mix32(p + 0x9e3779b9)
-    let least = 0xffffffff
-    for (let i = 0; i < set.length; i++) {
-      const h = mix32(set[i]! ^ salt)
-      if (h < least) least = h
+  // Shingle by shingle, every permutation's minimum updated in turn: each shingle is read once and the
+  // salts come from a precomputed table (the same values as mixing p + 0x9e3779b9 each time).
+  for (let i = 0; i < set.length; i++) {
+    const x = set[i]!
+    for (let p = 0; p < permutations; p++) {
+      const h = mix32(x ^ (p < 256 ? salts[p]! : mix32(p + 0x9e3779b9)))
+      if (h < out[p]!) out[p] = h
     }
-    out[p] = least
   }
   return out
 }
@@ -57,6 +60,10 @@ export class DedupIndex {
   private entrySample = new Int32Array(1 << 14)
   private entryNext = new Int32Array(1 << 14)
   private entries = 0
+  private readonly bandSeeds: Array<number> = []
+  // Samples already compared for the text being admitted, by an admission stamp: no Set per admission.
+  private seenAt = new Int32Array(1 << 12)
+  private stamp = 0
 
   constructor(options: DedupOptions) {
     this.exact = options.exact === false ? undefined : new Map()
@@ -72,11 +79,12 @@ export class DedupIndex {
 
   /** Whether `text` duplicates an admitted sample; if not, it is admitted under `ref`. Check and add are one step. */
   admit(text: string, ref: number): DedupVerdict {
-    const hash = this.exact === undefined ? 0 : contentHash(text)
+    const print = fingerprint(text, this.k)
+    const hash = this.exact === undefined ? 0 : print.hash
     const earlier = this.exact?.get(hash)
     if (earlier !== undefined) return { duplicate: "exact", of: earlier, similarity: 1 }
     if (this.threshold !== undefined) {
-      const set = shingles(text, this.k)
+      const set = print.shingles
       if (set.length > 0) {
         const keys = this.bandKeys(set)
         const near = this.nearest(set, keys)
@@ -92,7 +100,7 @@ export class DedupIndex {
     const sig = signature(set, this.bands * this.rows)
     const keys = new Uint32Array(this.bands)
     for (let b = 0; b < this.bands; b++) {
-      let h = hashString(String(b))
+      let h = (this.bandSeeds[b] ??= hashString(String(b)))
       for (let r = 0; r < this.rows; r++) h = mix32(h ^ sig[b * this.rows + r]!) + r
       keys[b] = h >>> 0
     }
@@ -101,14 +109,14 @@ export class DedupIndex {
 
   private nearest(set: Uint32Array, keys: Uint32Array): DedupVerdict | undefined {
     const mask = this.heads.length - 1
-    const checked = new Set<number>()
+    const stamp = ++this.stamp
     let best: { of: number; similarity: number } | undefined
     for (const key of keys) {
       for (let e = this.heads[key & mask]!; e !== -1; e = this.entryNext[e]!) {
         if (this.entryKey[e] !== key) continue
         const s = this.entrySample[e]!
-        if (checked.has(s)) continue
-        checked.add(s)
+        if (this.seenAt[s] === stamp) continue
+        this.seenAt[s] = stamp
         const similarity = jaccard(set, this.pool.subarray(this.offsets[s]!, this.offsets[s + 1]!))
         if (similarity >= this.threshold! && (best === undefined || similarity > best.similarity))
           best = { of: this.refs[s]!, similarity }
@@ -121,6 +129,7 @@ export class DedupIndex {
     const s = this.samples++
     this.offsets = grow(this.offsets, s + 2, (n) => new Int32Array(n))
     this.refs = grow(this.refs, s + 1, (n) => new Int32Array(n))
+    this.seenAt = grow(this.seenAt, s + 1, (n) => new Int32Array(n))
     const start = this.offsets[s]!
     this.pool = grow(this.pool, start + set.length, (n) => new Uint32Array(n))
     this.pool.set(set, start)

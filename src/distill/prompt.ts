@@ -30,6 +30,21 @@ export const answerSchema = (template: Template): Schema.Schema<unknown> => {
 
 const maxEcho = 2_000
 
+const shots = new WeakMap<Template, ReadonlyArray<ChatMessage>>()
+
+/** The template's examples as chat turns, built once per template rather than once per request. */
+const fewShot = (template: Template): ReadonlyArray<ChatMessage> => {
+  let messages = shots.get(template)
+  if (messages === undefined) {
+    messages = template.examples.flatMap((example): Array<ChatMessage> => [
+      { role: "user", content: fillPattern(template.user, example.input) },
+      { role: "assistant", content: JSON.stringify(example.output) },
+    ])
+    shots.set(template, messages)
+  }
+  return messages
+}
+
 /** The chat request for one attempt at a task. */
 export const buildRequest = (
   template: Template,
@@ -37,11 +52,7 @@ export const buildRequest = (
   previous: ReadonlyArray<PreviousAttempt>,
   options: RequestOptions = {},
 ): GenerateRequest<unknown, unknown> => {
-  const messages: Array<ChatMessage> = []
-  for (const example of template.examples) {
-    messages.push({ role: "user", content: fillPattern(template.user, example.input) })
-    messages.push({ role: "assistant", content: JSON.stringify(example.output) })
-  }
+  const messages: Array<ChatMessage> = [...fewShot(template)]
   messages.push({ role: "user", content: fillPattern(template.user, seed) })
   // Only the latest failure is replayed: older ones are already reflected in it, and prompts stay short.
   const last = previous[previous.length - 1]
