@@ -9,7 +9,6 @@ import { anchorPaths } from "../../../pipelines/distill/providers.js"
 import { submitJob } from "../../../pipelines/distill/run.js"
 import { DistillError, JobFileError } from "../../domain/Distill.js"
 import { exportFormats, exportLine } from "../../distill/exportFormat.js"
-import { parseJobFile } from "../../distill/jobFile.js"
 import { resolveTemplate } from "../../distill/plan.js"
 import { builtinTemplates } from "../../distill/templates.js"
 import { DistillRepo } from "../../services/DistillRepo.js"
@@ -31,7 +30,9 @@ const readJobFile = (file: string) =>
         message: `cannot read the job file ${file}: ${error instanceof Error ? error.message : String(error)}`,
       }),
   }).pipe(
-    Effect.flatMap((text) =>
+    // The YAML parser loads only for a job file: other commands start without it.
+    Effect.zip(Effect.promise(() => import("../../distill/jobFile.js"))),
+    Effect.flatMap(([text, { parseJobFile }]) =>
       Either.match(parseJobFile(text, file), { onLeft: Effect.fail, onRight: Effect.succeed }),
     ),
     Effect.map((spec) => anchorPaths(spec, path.dirname(path.resolve(file)))),
