@@ -52,7 +52,14 @@ cli(argv).pipe(
     teardown: (_exit, onExit) => {
       const code = typeof process.exitCode === "number" ? process.exitCode : 0
       onExit(code)
-      setImmediate(() => process.exit(code))
+      // A report bigger than a pipe's buffer is still being written: exit only once stdout and stderr have taken
+      // everything, or a consumer reading slowly (`| python3 score.py`) would get truncated JSON.
+      let pending = 2
+      const flushed = () => {
+        if (--pending === 0) process.exit(code)
+      }
+      process.stdout.write("", flushed)
+      process.stderr.write("", flushed)
     },
   }),
 )
