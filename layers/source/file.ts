@@ -1,5 +1,5 @@
 // The file and stdin adapter of LogSource: streams bytes, gunzipping when the data starts with gzip's magic.
-import { createReadStream, fstatSync, promises as fs } from "node:fs"
+import { fstatSync, promises as fs } from "node:fs"
 import * as path from "node:path"
 import { Readable } from "node:stream"
 import { createGunzip } from "node:zlib"
@@ -31,8 +31,34 @@ const describe = (error: unknown, what: string): string => {
   return `cannot read ${what}: ${error instanceof Error ? error.message : String(error)}`
 }
 
+/**
+ * A plain file read into a small ring of recycled buffers: each yielded view stays valid until the consumer has
+ * pulled a few more. Allocating a fresh buffer per read (1 GB of them for a 1 GB log) would make V8 collect the
+ * reading thread's heap every few reads; the triage consumers copy what they keep before pulling the next read.
+ */
+const RING = 4
+async function* recycledReads(file: string): AsyncGenerator<Buffer> {
+  const handle = await fs.open(file, "r")
+  try {
+    const ring = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(READ_BYTES))
+    for (let k = 0; ; k++) {
+      const buffer = ring[k % RING]!
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
+      if (bytesRead === 0) return
+      yield buffer.subarray(0, bytesRead)
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Own copies: the gunzip stream reads ahead of what it has inflated, further than the ring reaches. */
+async function* copied(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const bytes of source) yield Buffer.from(bytes)
+}
+
 /** Yields the raw bytes, or the gunzipped bytes when the first two bytes are 1f 8b. */
-async function* decompressed(source: AsyncIterable<Buffer>): AsyncGenerator<Uint8Array> {
+async function* decompressed(source: AsyncIterable<Buffer>, recycled = false): AsyncGenerator<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]()
   let first = await iterator.next()
   // A gzip header may straddle the first read on a pipe: make sure two bytes are in hand.
@@ -48,15 +74,19 @@ async function* decompressed(source: AsyncIterable<Buffer>): AsyncGenerator<Uint
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value
   }
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    yield* Readable.from(rest()).pipe(createGunzip({ chunkSize: READ_BYTES }))
+    yield* Readable.from(recycled ? copied(rest()) : rest()).pipe(createGunzip({ chunkSize: READ_BYTES }))
   } else {
     yield* rest()
   }
 }
 
-const byteStream = (open: () => AsyncIterable<Buffer>, what: string): Stream.Stream<Uint8Array, InputError> =>
+const byteStream = (
+  open: () => AsyncIterable<Buffer>,
+  what: string,
+  recycled = false,
+): Stream.Stream<Uint8Array, InputError> =>
   Stream.fromAsyncIterable(
-    { [Symbol.asyncIterator]: () => decompressed(open())[Symbol.asyncIterator]() },
+    { [Symbol.asyncIterator]: () => decompressed(open(), recycled)[Symbol.asyncIterator]() },
     (error) => new InputError({ message: describe(error, what) }),
   )
 
@@ -120,7 +150,7 @@ export const resolveFile = (reference: string, options: { readonly outcome: JobO
         name: path.basename(absolute),
         outcome: options.outcome,
         sizeHint: stat.size,
-        bytes: byteStream(() => createReadStream(absolute, { highWaterMark: READ_BYTES }), reference),
+        bytes: byteStream(() => recycledReads(absolute), reference, true),
       }),
     } satisfies ResolvedSource
   })

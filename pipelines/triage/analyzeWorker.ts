@@ -1,4 +1,4 @@
-// Worker-thread entry: scores chunks off the main thread so reading, splitting and scoring use separate cores.
+// Worker-thread entry: decodes and scores chunks off the main thread, which only reads and cuts the bytes.
 import { parentPort } from "node:worker_threads"
 import type { LogChunk } from "../../src/domain/LogChunk.js"
 import { analyzeChunk } from "../../src/triage/analyzeChunk.js"

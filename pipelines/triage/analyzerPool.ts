@@ -6,6 +6,7 @@ import { Data, Effect, Scope } from "effect"
 import { ChunkFindings, Finding } from "../../src/domain/Finding.js"
 import type { LogChunk } from "../../src/domain/LogChunk.js"
 import { analyzeChunk } from "../../src/triage/analyzeChunk.js"
+import { releaseChunkBuffer } from "../../src/triage/chunkBuffers.js"
 
 export class AnalyzeFailed extends Data.TaggedError("AnalyzeFailed")<{ readonly message: string }> {}
 
@@ -20,13 +21,19 @@ const revive = (plain: ChunkFindings): ChunkFindings =>
 
 /**
  * Findings keep a few lines of a chunk; in V8 those are slices that pin the whole chunk's text in memory. Copying
- * the (small) result detaches it, so a long log's retained findings never hold its chunks alive.
+ * the (small) result detaches it, so a long log's retained findings never hold its chunks alive. A chunk that
+ * came as bytes was decoded line by line: nothing to detach.
  */
 const inline: ChunkAnalyzer = {
   threads: 0,
   analyze: (chunk) =>
     Effect.try({
-      try: () => revive(structuredClone(analyzeChunk(chunk, { context: chunk.context }))),
+      try: () => {
+        const result = analyzeChunk(chunk, { context: chunk.context })
+        if (chunk.utf8 === undefined) return revive(structuredClone(result))
+        releaseChunkBuffer(chunk.utf8)
+        return result
+      },
       catch: (error) =>
         new AnalyzeFailed({ message: `scoring chunk ${chunk.index} failed: ${String(error)}` }),
     }),
@@ -110,8 +117,12 @@ export const makeAnalyzerPool = (threads: number) =>
                   const id = nextId++
                   pending.set(id, { worker, resume })
                   load.set(worker, (load.get(worker) ?? 0) + 1)
+                  // the worker gets a copy of the bytes: if it dies, this thread still has them to score
                   worker.postMessage({ id, chunk })
-                }).pipe(Effect.catchAll(() => inline.analyze(chunk)))
+                }).pipe(
+                  Effect.tap(() => Effect.sync(() => releaseChunkBuffer(chunk.utf8))),
+                  Effect.catchAll(() => inline.analyze(chunk)),
+                )
               }),
             ),
     } satisfies ChunkAnalyzer

@@ -22,7 +22,8 @@ export const collectFindings = (
 ) =>
   Effect.gen(function* () {
     const broker = yield* Broker
-    const ranker = new FindingRanker()
+    // batches come through the analyzer pool (another thread, or a copy): their texts pin no chunk
+    const ranker = new FindingRanker({ detached: true })
     const seen = new Set<string>()
     const done = (total: number) => seen.size >= total
 

@@ -1,11 +1,15 @@
-// The ingest agent's work for one request: source bytes → lines → 500 KB chunks, published to destill.logs.raw.
+// The ingest agent's work for one request: source bytes → 500 KB chunks of whole lines, published to
+// destill.logs.raw (decoded here for brokers that serialise, as raw UTF-8 for the in-process one).
 import { Effect, Ref, Stream } from "effect"
 import { InputError } from "../../src/domain/errors.js"
 import { LogChunk } from "../../src/domain/LogChunk.js"
 import type { Request } from "../../src/domain/Request.js"
 import { Topics } from "../../src/domain/topics.js"
-import { Chunker, type ChunkLimits, type ChunkSlice, defaultChunkLimits } from "../../src/triage/chunk.js"
-import { LineSplitter, SplitRejection, type SplitLimits, defaultSplitLimits } from "../../src/triage/split.js"
+import { ByteChunker, type ByteSlice } from "../../src/triage/byteChunk.js"
+import type { ChunkLimits } from "../../src/triage/chunk.js"
+import { releaseChunkBuffer } from "../../src/triage/chunkBuffers.js"
+import { decodeLines } from "../../src/triage/chunkText.js"
+import { SplitRejection, type SplitLimits, defaultSplitLimits } from "../../src/triage/split.js"
 import { Broker } from "../../src/services/Broker.js"
 import type { ResolvedSource, SourceJob } from "../../src/services/LogSource.js"
 
@@ -39,6 +43,47 @@ export interface IngestOptions {
   readonly chunkLimits?: ChunkLimits
   /** Jobs read at once (CI builds have many). */
   readonly jobConcurrency?: number
+  /**
+   * How chunks travel: as decoded lines (any broker), or as raw UTF-8 that the scoring threads decode (in-process
+   * brokers only: the reading thread then never decodes, which keeps it off the critical path).
+   */
+  readonly transport?: "lines" | "utf8"
+}
+
+/** A chunk's place and payload, without the request and job fields every chunk of a job shares. */
+type ChunkBody = Pick<
+  LogChunk,
+  "index" | "firstLine" | "overlap" | "lines" | "bytes" | "totalChunks" | "utf8"
+>
+
+const asLines =
+  (keep: number) =>
+  ({ utf8, ...slice }: ByteSlice): ChunkBody => {
+    const lines = decodeLines(utf8, keep)
+    releaseChunkBuffer(utf8)
+    return { ...slice, lines }
+  }
+const asUtf8 = (slice: ByteSlice): ChunkBody => ({ ...slice, lines: [] })
+
+/**
+ * Bytes in, chunk bodies out. Chunks are cut the same way whichever way they travel; a broker that serialises
+ * chunks (Kafka) gets them decoded here, an in-process one gets the raw bytes and the scoring thread decodes.
+ */
+const readerOf = (options: IngestOptions) => {
+  const limits = options.splitLimits ?? defaultSplitLimits
+  const chunker = new ByteChunker(limits, options.chunkLimits)
+  // the scoring side decodes with the default cut of long lines: another cut is applied here instead
+  const body =
+    options.transport === "utf8" && limits.keepLineChars === defaultSplitLimits.keepLineChars
+      ? asUtf8
+      : asLines(limits.keepLineChars)
+  const bodies = (slices: Array<ByteSlice> | SplitRejection) =>
+    slices instanceof SplitRejection ? slices : slices.map(body)
+  return {
+    chunker,
+    push: (bytes: Uint8Array) => bodies(chunker.push(bytes)),
+    end: () => bodies(chunker.end()),
+  }
 }
 
 const ingestJob = (
@@ -50,60 +95,63 @@ const ingestJob = (
 ) =>
   Effect.gen(function* () {
     const broker = yield* Broker
-    const splitter = new LineSplitter(options.splitLimits ?? defaultSplitLimits)
-    const chunker = new Chunker(options.chunkLimits ?? defaultChunkLimits)
+    const reader = readerOf(options)
+    const counts = reader.chunker
     let bytesSeen = 0
+    let linesSeen = 0
     yield* Ref.update(progress, (p) =>
       job.sizeHint === undefined
         ? { ...p, unsizedJobs: p.unsizedJobs + 1 }
         : { ...p, expectedBytes: p.expectedBytes + job.sizeHint },
     )
-    const toChunk = (slice: ChunkSlice) =>
+    const toChunk = (body: ChunkBody) =>
       new LogChunk(
         {
           requestId: request.id,
           buildId,
           jobName: job.name,
           jobOutcome: job.outcome,
-          index: slice.index,
-          firstLine: slice.firstLine,
-          overlap: slice.overlap,
-          lines: slice.lines,
-          bytes: slice.bytes,
+          index: body.index,
+          firstLine: body.firstLine,
+          overlap: body.overlap,
+          lines: body.lines,
+          bytes: body.bytes,
           context: request.options.context,
-          ...(slice.totalChunks === undefined ? {} : { totalChunks: slice.totalChunks }),
+          ...(body.totalChunks === undefined ? {} : { totalChunks: body.totalChunks }),
+          ...(body.utf8 === undefined ? {} : { utf8: body.utf8 }),
         },
         // Built from values this function controls: skip re-validating thousands of lines per chunk.
         true,
       )
-    const publish = (lines: Array<string> | SplitRejection, final: boolean) =>
+    const publish = (bodies: Array<ChunkBody> | SplitRejection) =>
       Effect.gen(function* () {
-        if (lines instanceof SplitRejection) {
-          return yield* new InputError({ message: `${job.name}: ${lines.reason}` })
+        if (bodies instanceof SplitRejection) {
+          return yield* new InputError({ message: `${job.name}: ${bodies.reason}` })
         }
-        const slices = final ? [...chunker.push(lines), ...chunker.end()] : chunker.push(lines)
-        const read = splitter.bytes - bytesSeen
-        bytesSeen = splitter.bytes
+        const read = counts.bytes - bytesSeen
+        const lines = counts.lines - linesSeen
+        bytesSeen = counts.bytes
+        linesSeen = counts.lines
         yield* Ref.update(progress, (p) => ({
           ...p,
           bytes: p.bytes + read,
-          lines: p.lines + lines.length,
-          chunks: p.chunks + slices.length,
+          lines: p.lines + lines,
+          chunks: p.chunks + bodies.length,
         }))
-        if (slices.length > 0) {
+        if (bodies.length > 0) {
           yield* broker.publish(
             Topics.logsRaw,
-            slices.map((slice) => ({ key: buildId, value: toChunk(slice) })),
+            bodies.map((body) => ({ key: buildId, value: toChunk(body) })),
           )
         }
       })
-    yield* Stream.runForEach(job.bytes, (bytes) => Effect.suspend(() => publish(splitter.push(bytes), false)))
-    yield* Effect.suspend(() => publish(splitter.end(), true))
+    yield* Stream.runForEach(job.bytes, (bytes) => Effect.suspend(() => publish(reader.push(bytes))))
+    yield* Effect.suspend(() => publish(reader.end()))
     yield* Ref.update(progress, (p) => ({
       ...p,
       jobs: p.jobs + 1,
-      invalidSequences: p.invalidSequences + splitter.invalidSequences,
-      truncatedLines: p.truncatedLines + splitter.truncatedLines,
+      invalidSequences: p.invalidSequences + counts.invalidSequences,
+      truncatedLines: p.truncatedLines + counts.truncatedLines,
     }))
   })
 

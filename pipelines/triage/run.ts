@@ -90,7 +90,11 @@ export const runTriage = (request: Request, source: ResolvedSource, options: Tri
           threads: options.analyzeThreads ?? 0,
         }),
       )
-      const ingested = yield* ingestRequest(request, source, progress.ingest, options)
+      // in-process: chunks travel as raw bytes, decoded by the thread that scores them
+      const ingested = yield* ingestRequest(request, source, progress.ingest, {
+        transport: "utf8",
+        ...options,
+      })
       yield* Deferred.succeed(expected, ingested.chunks)
       const ranker = yield* Fiber.join(collector)
       const wanted = { top: request.options.top, minConfidence: request.options.minConfidence }

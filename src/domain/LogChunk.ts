@@ -21,4 +21,9 @@ export class LogChunk extends Schema.Class<LogChunk>("LogChunk")({
   context: Schema.Number,
   /** Set on the job's final chunk: the number of chunks the job produced. */
   totalChunks: Schema.optional(Schema.Number),
+  /**
+   * In-process only (local mode): the chunk's lines as raw UTF-8, each terminated by `\n`, in place of `lines`
+   * (then empty). Lets the reading thread hand bytes to a scoring thread without decoding them itself.
+   */
+  utf8: Schema.optional(Schema.Uint8ArrayFromSelf),
 }) {}

@@ -3,6 +3,8 @@
 import { ChunkFindings, Finding } from "../domain/Finding.js"
 import type { LogChunk } from "../domain/LogChunk.js"
 import { findBlocks, type Block } from "./blocks.js"
+import { UNSURE } from "./bytePrefilter.js"
+import { chunkText, type ChunkText } from "./chunkText.js"
 import { cleanLine, cleanSegments, displayLine, rawSegment } from "./clean.js"
 import { hashText, normalizeLine } from "./normalize.js"
 import { isCandidate, scoreLine, type LineScore } from "./score.js"
@@ -44,9 +46,7 @@ const rarityPenalty = (count: number): number => (count <= 2 ? 0 : Math.min(0.25
 export const findingId = (requestId: string, jobName: string, lineStart: number, lineEnd: number): string =>
   hashText(`${requestId}\u0000${jobName}\u0000${lineStart}\u0000${lineEnd}`).slice(0, 32)
 
-const scoreCandidates = (
-  lines: ReadonlyArray<string>,
-): { candidates: Map<number, Candidate>; steps: StepMap } => {
+const scoreCandidates = (lines: ChunkText): { candidates: Map<number, Candidate>; steps: StepMap } => {
   const candidates = new Map<number, Candidate>()
   // logs repeat lines verbatim (retries, polling, per-test summaries): a chunk scores each distinct text once
   const verdicts = new Map<string, Verdict | null>()
@@ -65,9 +65,12 @@ const scoreCandidates = (
   const starts: Array<number> = []
   const failures: Array<number> = []
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!
+    // lines that arrived as bytes were prefiltered before decoding: most are never turned into strings
+    const candidate = lines.candidate(i)
+    if (candidate === 0) continue
+    const raw = lines.line(i)
     // step starts pass the prefilter too, so the common line costs one automaton pass
-    if (!isCandidate(raw)) continue
+    if (candidate === UNSURE && !isCandidate(raw)) continue
     if (isStepStart(raw)) starts.push(i)
     let best: Verdict | null = null
     let bestText = ""
@@ -92,7 +95,7 @@ const scoreCandidates = (
 
 /** Scores a chunk and returns the findings it owns (see the ownership rule on `owns`). */
 export const analyzeChunk = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindings => {
-  const lines = chunk.lines
+  const lines = chunkText(chunk)
   const n = lines.length
   const { candidates, steps } = scoreCandidates(lines)
   const templateCounts = new Map<string, number>()
@@ -105,7 +108,7 @@ export const analyzeChunk = (chunk: LogChunk, options: AnalyzeOptions): ChunkFin
     if (scored !== undefined) return scored.cleaned
     let text = cleanedCache.get(i)
     if (text === undefined) {
-      text = displayLine(lines[i]!)
+      text = displayLine(lines.line(i))
       cleanedCache.set(i, text)
     }
     return text
@@ -124,7 +127,17 @@ export const analyzeChunk = (chunk: LogChunk, options: AnalyzeOptions): ChunkFin
   const byHash = new Map<string, Finding>()
   for (const block of blocks) {
     if (!owns(block)) continue
-    const finding = toFinding(chunk, block, options, candidates, templateCounts, lineScore, textAt, steps)
+    const finding = toFinding(
+      chunk,
+      lines,
+      block,
+      options,
+      candidates,
+      templateCounts,
+      lineScore,
+      textAt,
+      steps,
+    )
     const seen = byHash.get(finding.hash)
     // repeats collapse into the latest occurrence: in a failed log the later one is nearer the failing step
     byHash.set(
@@ -152,6 +165,7 @@ export const analyzeChunk = (chunk: LogChunk, options: AnalyzeOptions): ChunkFin
 
 const toFinding = (
   chunk: LogChunk,
+  lines: ChunkText,
   block: Block,
   options: AnalyzeOptions,
   candidates: ReadonlyMap<number, Candidate>,
@@ -160,12 +174,11 @@ const toFinding = (
   textAt: (i: number) => string,
   steps: StepMap,
 ): Finding => {
-  const lines = chunk.lines
   const head = candidates.get(block.head)!
   const own: Array<string> = []
   const normalized: Array<string> = []
   for (let i = block.start; i <= block.end; i++) {
-    const raw = lines[i]!
+    const raw = lines.line(i)
     own.push(raw.includes("\r") ? rawSegment(raw, textAt(i)) : raw)
     normalized.push(normalizeLine(textAt(i)))
   }
@@ -186,10 +199,11 @@ const toFinding = (
   )
   const context = Math.max(0, options.context)
   const before: Array<string> = []
-  for (let i = Math.max(0, block.start - context); i < block.start; i++) before.push(displayLine(lines[i]!))
+  for (let i = Math.max(0, block.start - context); i < block.start; i++)
+    before.push(displayLine(lines.line(i)))
   const after: Array<string> = []
   for (let i = block.end + 1; i <= Math.min(lines.length - 1, block.end + context); i++)
-    after.push(displayLine(lines[i]!))
+    after.push(displayLine(lines.line(i)))
   const lineStart = chunk.firstLine + block.start
   const lineEnd = chunk.firstLine + block.end
   return new Finding(

@@ -8,6 +8,35 @@ const GH_PREFIX = /^(?:[^\t]{1,200}\t[^\t]{0,200}\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\
 // Buildkite timestamps every line with an APC marker; some exports keep only its printable part.
 const BUILDKITE = /\x1b?_bk;t=\d+\x07/g
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57
+
+/** Length of an ISO stamp (`2024-05-14T10:00:00.123Z `) at the start of `text`, or 0: GH_PREFIX without tabs. */
+const isoStampLength = (text: string): number => {
+  // fixed shape: dddd-dd-ddTdd:dd:dd
+  const shape = "0000-00-00T00:00:00"
+  if (text.length < shape.length + 1) return 0
+  for (let i = 0; i < shape.length; i++) {
+    const c = text.charCodeAt(i)
+    const want = shape.charCodeAt(i)
+    if (want === 48 ? !isDigit(c) : c !== want) return 0
+  }
+  let i = shape.length
+  if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+    i += 2
+    while (isDigit(text.charCodeAt(i))) i++
+  }
+  if (text.charCodeAt(i) !== 90) return 0
+  return text.charCodeAt(i + 1) === 32 ? i + 2 : i + 1
+}
+
+/** Strips a GitHub Actions timestamp prefix; the hot, tab-free case without a regex. */
+const stripStamp = (text: string): string => {
+  if (text.includes("\t")) return text.replace(GH_PREFIX, "")
+  if (!isDigit(text.charCodeAt(0))) return text
+  const length = isoStampLength(text)
+  return length === 0 ? text : text.slice(length)
+}
+
 const needsWork = (raw: string): boolean => {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i)
@@ -20,9 +49,7 @@ const needsWork = (raw: string): boolean => {
 const cleanSegment = (segment: string): string => {
   let text = segment
   if (text.includes("\x1b") || text.includes("_bk;")) text = text.replace(BUILDKITE, "").replace(ANSI, "")
-  const first = text.charCodeAt(0)
-  if ((first >= 48 && first <= 57) || text.includes("\t")) text = text.replace(GH_PREFIX, "")
-  return text.trimEnd()
+  return stripStamp(text).trimEnd()
 }
 
 /**
@@ -41,11 +68,7 @@ export const cleanSegments = (raw: string): Array<string> => {
 
 /** Text for scoring and matching: decorations stripped; `\r` segments joined by a space so all stay findable. */
 export const cleanLine = (raw: string): string => {
-  if (!needsWork(raw)) {
-    const first = raw.charCodeAt(0)
-    if ((first >= 48 && first <= 57) || raw.includes("\t")) return raw.replace(GH_PREFIX, "").trimEnd()
-    return raw.trimEnd()
-  }
+  if (!needsWork(raw)) return stripStamp(raw).trimEnd()
   if (!raw.includes("\r")) return cleanSegment(raw)
   return cleanSegments(raw).join(" ")
 }

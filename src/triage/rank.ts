@@ -59,8 +59,15 @@ export class FindingRanker {
   /** Last line of each job: exact from its final chunk, else the furthest line seen so far. */
   private readonly jobLastLine = new Map<string, { line: number; final: boolean }>()
 
-  constructor(options?: { readonly maxCandidates?: number }) {
+  private readonly keep: (finding: Finding) => Finding
+
+  /**
+   * `detached`: the findings come from another thread or a serialised message, so their texts already own their
+   * memory and need no copy.
+   */
+  constructor(options?: { readonly maxCandidates?: number; readonly detached?: boolean }) {
     this.maxCandidates = Math.max(1, options?.maxCandidates ?? 5000)
+    this.keep = options?.detached === true ? (finding) => finding : retained
   }
 
   add(batch: ChunkFindings): void {
@@ -74,7 +81,7 @@ export class FindingRanker {
       const group = this.groups.get(finding.hash)
       if (group === undefined) {
         this.groups.set(finding.hash, {
-          best: retained(finding),
+          best: this.keep(finding),
           occurrences: finding.occurrences,
           lastLineEnd: finding.lineEnd,
         })
@@ -82,7 +89,7 @@ export class FindingRanker {
       }
       group.occurrences += finding.occurrences
       group.lastLineEnd = Math.max(group.lastLineEnd, finding.lineEnd)
-      if (compareCandidates(finding, group.best) < 0) group.best = retained(finding)
+      if (compareCandidates(finding, group.best) < 0) group.best = this.keep(finding)
     }
     if (this.groups.size > this.maxCandidates * 2) this.prune()
   }

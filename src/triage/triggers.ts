@@ -4,9 +4,10 @@ import { isRegexSpace, LiteralSet } from "./literalScan.js"
 
 /**
  * Exactly the alternatives of PREFILTER in patterns.ts, as literals; `no \S+ found` is finished by hand.
- * Keep the two in step: a word added there must be added here.
+ * Keep the two in step: a word added there must be added here (bytePrefilter.ts matches these same literals on
+ * raw bytes, so it follows by itself).
  */
-const PREFILTER_LITERALS = [
+export const PREFILTER_LITERALS = [
   "err",
   "exception",
   "expected",
@@ -62,7 +63,7 @@ const PREFILTER_LITERALS = [
   // the start of `no \S+ found`: accepted only when the rest follows
   "no ",
 ]
-const NO_WORD = PREFILTER_LITERALS.length - 1
+export const NO_WORD = PREFILTER_LITERALS.length - 1
 const prefilterSet = new LiteralSet(PREFILTER_LITERALS)
 const FOUND = " found"
 

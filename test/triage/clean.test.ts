@@ -1,3 +1,4 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { cleanLine, cleanSegments, displayLine } from "../../src/triage/clean.js"
 
@@ -10,6 +11,21 @@ describe("cleanLine", () => {
     expect(cleanLine("2024-01-02T03:04:05.1234567Z npm ERR! code E404")).toBe("npm ERR! code E404")
     expect(cleanLine("build\tRun tests\t2024-01-02T03:04:05.1234567Z FAIL src/a.test.ts")).toBe(
       "FAIL src/a.test.ts",
+    )
+  })
+
+  it("strips exactly what the timestamp pattern matches, whatever surrounds it", () => {
+    const stamp = /^(?:[^\t]{1,200}\t[^\t]{0,200}\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/
+    const piece = fc.oneof(
+      fc.constantFrom("2024-01-02T03:04:05", ".", ".123", "Z", " ", "\t", "T", "-", ":", "9", "x"),
+      fc.string({ maxLength: 3 }),
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (parts) => {
+        const line = parts.join("").replace(/[\r\x1b\x07]/g, "")
+        expect(cleanLine(line)).toBe(line.replace(stamp, "").trimEnd())
+      }),
+      { numRuns: 2000 },
     )
   })
 

@@ -1,0 +1,215 @@
+// Cuts a byte stream into chunks of whole lines without decoding it: the reading thread only finds newlines,
+// and the scoring threads decode. Same lines, limits and warnings as LineSplitter + Chunker.
+import { isUtf8 } from "node:buffer"
+import { type ChunkLimits, defaultChunkLimits } from "./chunk.js"
+import { releaseChunkBuffer, takeChunkBuffer } from "./chunkBuffers.js"
+import { defaultSplitLimits, type SplitLimits, SplitRejection } from "./split.js"
+
+/**
+ * A chunk as raw UTF-8: overlap lines then owned lines, every line ending in `\n` (the last one too). `utf8` is a
+ * view of a recycled buffer: hand it to releaseChunkBuffer once the chunk is scored.
+ */
+export interface ByteSlice {
+  readonly index: number
+  /** 1-based line number of the first (overlap) line. */
+  readonly firstLine: number
+  readonly overlap: number
+  /** Owned lines. */
+  readonly lines: number
+  /** Owned size as Chunker counts it: characters (bytes, for ASCII) plus one per line. */
+  readonly bytes: number
+  readonly utf8: Uint8Array
+  readonly totalChunks?: number
+}
+
+const SAMPLE_BYTES = 64 * 1024
+const NEWLINE = 10
+const EMPTY = new Uint8Array(0)
+
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+
+/** Invalid sequences in bytes known not to be valid UTF-8 (rare path: decode and count U+FFFD). */
+const countInvalid = (bytes: Buffer): number => {
+  const decoded = bytes.toString("utf8")
+  let count = 0
+  for (let i = decoded.indexOf("\uFFFD"); i !== -1; i = decoded.indexOf("\uFFFD", i + 1)) count++
+  return Math.max(1, count)
+}
+
+export class ByteChunker {
+  /** Invalid UTF-8 sequences seen (the scoring side replaces them with U+FFFD). */
+  invalidSequences = 0
+  /** Lines longer than `keepLineChars` characters (the scoring side cuts them). */
+  truncatedLines = 0
+  /** Bytes consumed so far. */
+  bytes = 0
+  /** Lines completed so far. */
+  lines = 0
+
+  /** The line being read when a buffer ends without a newline. */
+  private carry: Array<Buffer> = []
+  private carryLength = 0
+  private sampled = 0
+  /** The chunk being filled: overlap lines, then owned lines copied in as they are read (input is not kept). */
+  private filling: Uint8Array = EMPTY
+  private filled = 0
+  private ownedSize = 0
+  private ownedLines = 0
+  private overlapLines = 0
+  private nextLine = 1
+  private index = 0
+  private held: ByteSlice | undefined
+
+  constructor(
+    private readonly splitLimits: SplitLimits = defaultSplitLimits,
+    private readonly chunkLimits: ChunkLimits = defaultChunkLimits,
+  ) {}
+
+  /** Feeds bytes; returns the chunks they completed (usually none). */
+  push(input: Uint8Array): Array<ByteSlice> | SplitRejection {
+    this.bytes += input.length
+    const bytes = asBuffer(input)
+    if (this.sampled < SAMPLE_BYTES) {
+      const sample = bytes.subarray(0, SAMPLE_BYTES - this.sampled)
+      this.sampled += sample.length
+      if (sample.indexOf(0) !== -1)
+        return new SplitRejection("the input contains NUL bytes: it looks like binary data, not a text log")
+    }
+    const last = bytes.lastIndexOf(NEWLINE)
+    if (last === -1) {
+      // copies: the caller may reuse its buffer
+      this.carry.push(Buffer.from(bytes))
+      this.carryLength += bytes.length
+      return this.carryLength > this.splitLimits.maxLineBytes ? this.tooLong() : []
+    }
+    const out: Array<ByteSlice> = []
+    let from = 0
+    if (this.carry.length > 0) {
+      // only the line that straddles the two reads is joined: copying whole reads would double the work
+      const first = bytes.indexOf(NEWLINE)
+      const joined = this.take(Buffer.concat([...this.carry, bytes.subarray(0, first + 1)]))
+      if (joined instanceof SplitRejection) return joined
+      out.push(...joined)
+      from = first + 1
+    }
+    this.carry = last + 1 < bytes.length ? [Buffer.from(bytes.subarray(last + 1))] : []
+    this.carryLength = bytes.length - last - 1
+    if (from > last) return out
+    const rest = this.take(bytes.subarray(from, last + 1))
+    if (rest instanceof SplitRejection) return rest
+    out.push(...rest)
+    return out
+  }
+
+  /** Ends the input: the last line may lack its newline. */
+  end(): Array<ByteSlice> | SplitRejection {
+    const out: Array<ByteSlice> = []
+    if (this.carryLength > 0) {
+      const taken = this.take(Buffer.concat([...this.carry, Buffer.of(NEWLINE)]))
+      if (taken instanceof SplitRejection) return taken
+      out.push(...taken)
+      this.carry = []
+      this.carryLength = 0
+    }
+    if (this.ownedLines > 0) {
+      if (this.held) out.push(this.held)
+      this.held = this.cut()
+    }
+    if (this.held) out.push({ ...this.held, totalChunks: this.held.index + 1 })
+    this.held = undefined
+    return out
+  }
+
+  /** Takes whole lines (ending in `\n`): checks them, and cuts chunks as they fill. */
+  private take(whole: Buffer): Array<ByteSlice> | SplitRejection {
+    const rejected = this.inspect(whole)
+    if (rejected) return rejected
+    const out: Array<ByteSlice> = []
+    const { maxLineBytes, keepLineChars } = this.splitLimits
+    const maxBytes = this.chunkLimits.maxBytes
+    let from = 0
+    let pos = 0
+    while (pos < whole.length) {
+      if (this.held) {
+        out.push(this.held)
+        this.held = undefined
+      }
+      const nl = whole.indexOf(NEWLINE, pos)
+      let length = nl - pos
+      if (length > maxLineBytes) return this.tooLong()
+      if (length > 0 && whole[nl - 1] === 13) length--
+      if (length > keepLineChars && whole.toString("utf8", pos, pos + length).length > keepLineChars)
+        this.truncatedLines++
+      this.ownedSize += length + 1
+      this.ownedLines++
+      this.lines++
+      pos = nl + 1
+      if (this.ownedSize >= maxBytes) {
+        this.append(whole.subarray(from, pos))
+        this.held = this.cut()
+        from = pos
+      }
+    }
+    if (from < whole.length) this.append(whole.subarray(from))
+    return out
+  }
+
+  private inspect(whole: Buffer): SplitRejection | undefined {
+    if (isUtf8(whole)) return undefined
+    const replaced = countInvalid(whole)
+    this.invalidSequences += replaced
+    if (this.bytes <= SAMPLE_BYTES * 2 && replaced * 100 > whole.length) {
+      return new SplitRejection(
+        "the input is not UTF-8 text (most bytes are invalid); convert it first, e.g. iconv -f latin1 -t utf-8",
+      )
+    }
+    return undefined
+  }
+
+  private append(bytes: Uint8Array): void {
+    if (this.filled + bytes.length > this.filling.length) {
+      const grown = takeChunkBuffer(Math.max(this.filled + bytes.length, this.filling.length * 2))
+      grown.set(this.filling.subarray(0, this.filled))
+      releaseChunkBuffer(this.filling)
+      this.filling = grown
+    }
+    this.filling.set(bytes, this.filled)
+    this.filled += bytes.length
+  }
+
+  /** Ends the chunk being filled; the next one starts with its last `overlap` lines. */
+  private cut(): ByteSlice {
+    const utf8 = this.filling.subarray(0, this.filled)
+    const slice: ByteSlice = {
+      index: this.index++,
+      firstLine: this.nextLine - this.overlapLines,
+      overlap: this.overlapLines,
+      lines: this.ownedLines,
+      bytes: this.ownedSize,
+      utf8,
+    }
+    this.nextLine += this.ownedLines
+    // the next chunk's overlap: the last `overlap` owned lines, found by walking back over their newlines
+    const keep = Math.min(this.chunkLimits.overlap, this.ownedLines)
+    let start = utf8.length
+    for (let k = 0; k < keep; k++) {
+      // a negative fromIndex would count from the end: stop at the buffer's start instead
+      start = start >= 2 ? utf8.lastIndexOf(NEWLINE, start - 2) + 1 : 0
+    }
+    this.filling = EMPTY
+    this.filled = 0
+    this.append(utf8.subarray(start))
+    this.overlapLines = keep
+    this.ownedSize = 0
+    this.ownedLines = 0
+    return slice
+  }
+
+  private tooLong(): SplitRejection {
+    const mib = Math.round(this.splitLimits.maxLineBytes / (1024 * 1024))
+    return new SplitRejection(
+      `line ${this.lines + 1} is longer than ${mib} MiB: this does not look like a log (pass --max-line-mb to raise the limit)`,
+    )
+  }
+}

@@ -1,0 +1,115 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { ByteChunker, type ByteSlice } from "../../src/triage/byteChunk.js"
+import { decodeLines } from "../../src/triage/chunkText.js"
+import { LineSplitter, SplitRejection } from "../../src/triage/split.js"
+
+const cutAt = (bytes: Uint8Array, cuts: ReadonlyArray<number>) => {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
+  const parts: Array<Uint8Array> = []
+  let from = 0
+  for (const p of points) {
+    parts.push(bytes.subarray(from, p))
+    from = p
+  }
+  parts.push(bytes.subarray(from))
+  return parts
+}
+
+const chunkAll = (
+  parts: ReadonlyArray<Uint8Array>,
+  chunker: ByteChunker,
+): Array<ByteSlice> | SplitRejection => {
+  const out: Array<ByteSlice> = []
+  for (const part of parts) {
+    const slices = chunker.push(part)
+    if (slices instanceof SplitRejection) return slices
+    out.push(...slices)
+  }
+  const rest = chunker.end()
+  return rest instanceof SplitRejection ? rest : [...out, ...rest]
+}
+
+const splitAll = (parts: ReadonlyArray<Uint8Array>): Array<string> => {
+  const splitter = new LineSplitter()
+  const lines = parts.flatMap((part) => splitter.push(part) as Array<string>)
+  return [...lines, ...(splitter.end() as Array<string>)]
+}
+
+describe("ByteChunker", () => {
+  it("yields LineSplitter's lines, each owned by exactly one chunk, wherever the bytes are cut", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: "grapheme", maxLength: 30 }), { maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.boolean(),
+        (raw, cuts, maxBytes, overlap, crlf) => {
+          const text = raw.map((l) => l.replace(/[\n\0]/g, "") + (crlf ? "\r\n" : "\n")).join("")
+          const parts = cutAt(Buffer.from(text), cuts)
+          const chunks = chunkAll(parts, new ByteChunker(undefined, { maxBytes, overlap }))
+          if (chunks instanceof SplitRejection) throw new Error(chunks.reason)
+          const owned = chunks.flatMap((c) => decodeLines(c.utf8).slice(c.overlap))
+          expect(owned).toEqual(splitAll(parts))
+          let next = 1
+          for (const [i, c] of chunks.entries()) {
+            expect(c.index).toBe(i)
+            expect(c.firstLine + c.overlap).toBe(next)
+            expect(c.overlap).toBeLessThanOrEqual(overlap)
+            expect(decodeLines(c.utf8).length).toBe(c.overlap + c.lines)
+            next += c.lines
+            expect(c.totalChunks).toBe(i === chunks.length - 1 ? chunks.length : undefined)
+          }
+        },
+      ),
+    )
+  })
+
+  it("cuts ASCII logs where the line chunker does, at 500 KB of text by default", () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) => `step ${i}: compiling module ${i % 97}`)
+    const chunks = chunkAll([Buffer.from(lines.join("\r\n") + "\r\n")], new ByteChunker())
+    if (chunks instanceof SplitRejection) throw new Error(chunks.reason)
+    expect(chunks.length).toBeGreaterThan(1)
+    for (const c of chunks.slice(0, -1)) expect(c.bytes).toBeGreaterThanOrEqual(500 * 1024)
+    expect(chunks[1]?.overlap).toBe(50)
+  })
+
+  it("keeps the last line when the log does not end in a newline", () => {
+    const chunks = chunkAll([Buffer.from("first\nlast")], new ByteChunker())
+    if (chunks instanceof SplitRejection) throw new Error(chunks.reason)
+    expect(chunks.flatMap((c) => decodeLines(c.utf8))).toEqual(["first", "last"])
+  })
+
+  it("rejects binary data, non-UTF-8 text and monstrous lines like LineSplitter", () => {
+    const binary = chunkAll([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 10])], new ByteChunker())
+    expect((binary as SplitRejection).reason).toMatch(/binary/)
+    const latin1 = chunkAll([Buffer.from("caf\xe9 cr\xe8me br\xfbl\xe9e\n", "latin1")], new ByteChunker())
+    expect((latin1 as SplitRejection).reason).toMatch(/not UTF-8/)
+    const chunker = new ByteChunker({ maxLineBytes: 1024 * 1024, keepLineChars: 100 })
+    const block = Buffer.alloc(64 * 1024, 0x61)
+    const long = chunkAll(
+      Array.from({ length: 32 }, () => block),
+      chunker,
+    )
+    expect((long as SplitRejection).reason).toMatch(/line 1 is longer than 1 MiB/)
+  })
+
+  it("counts stray invalid bytes and lines too long to show, which the decoding side cuts", () => {
+    const chunker = new ByteChunker({ maxLineBytes: 1024 * 1024, keepLineChars: 10 })
+    const log = Buffer.concat([
+      Buffer.from("ok line\n".repeat(2000)),
+      Buffer.from([0xff]),
+      Buffer.from("\n" + "x".repeat(50) + "\nend\n"),
+    ])
+    const chunks = chunkAll([log], chunker)
+    if (chunks instanceof SplitRejection) throw new Error(chunks.reason)
+    expect(chunker.invalidSequences).toBe(1)
+    expect(chunker.truncatedLines).toBe(1)
+    expect(chunks.flatMap((c) => decodeLines(c.utf8, 10)).slice(-3)).toEqual([
+      "\uFFFD",
+      "xxxxxxxxxx …[line cut]",
+      "end",
+    ])
+  })
+})

@@ -1,0 +1,79 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { EXACT, scanChunk } from "../../src/triage/bytePrefilter.js"
+import { analyzeChunk } from "../../src/triage/analyzeChunk.js"
+import { isCandidate } from "../../src/triage/score.js"
+import { makeChunk, noise } from "./logChunk.js"
+
+// pieces of log text near the prefilter's edges: its words in any case, the failure marks, line-start shapes
+const piece = fc.oneof(
+  fc.constantFrom(
+    "ERR",
+    "Exception",
+    "fAiL",
+    "timed out",
+    "no such",
+    "no ",
+    " found",
+    "noX found",
+    "no\u00a0x found",
+    "** (",
+    " ** (RuntimeError)",
+    "✗",
+    "×",
+    "●",
+    "⠋",
+    "E  ",
+    "--- ",
+    "-- ",
+    "___ ",
+    "~~~ ",
+    "+++ ",
+    "$ ",
+    "##[group]",
+    "Warn",
+    "ok",
+    " ",
+    "\t",
+    "\r",
+  ),
+  fc.string({ unit: "grapheme", maxLength: 6 }),
+)
+const line = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join("").replace(/[\n\0]/g, ""))
+
+describe("byte prefilter", () => {
+  it("flags every line isCandidate accepts, and is sure only of lines it accepts", () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        const scan = scanChunk(Buffer.from(lines.map((l) => l + "\n").join("")))
+        expect(scan.count).toBe(lines.length)
+        lines.forEach((text, i) => {
+          const raw = text.endsWith("\r") ? text.slice(0, -1) : text
+          if (isCandidate(raw)) expect(scan.flags[i]).not.toBe(0)
+          if (scan.flags[i] === EXACT) expect(isCandidate(raw)).toBe(true)
+        })
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it("gives the same findings whether a chunk travels as lines or as raw bytes", () => {
+    const failures = [
+      "\x1b[31mnpm ERR! code ELIFECYCLE\x1b[0m",
+      "src/app.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.",
+      "  ✗ renders the header (12 ms)",
+      "ValueError: no value found",
+      "2024-05-14T10:00:00.0000000Z ##[error]Process completed with exit code 1.",
+      "progress 10%\rFATAL: disk full\rprogress 100%\r",
+    ]
+    // failures apart, so each is its own finding
+    const lines = failures.flatMap((failure, i) => [...noise(20, i * 20), failure])
+    const asLines = makeChunk(lines)
+    const asBytes = makeChunk([])
+    const bytes = Buffer.from(lines.map((l) => l + "\n").join(""))
+    const viaBytes = analyzeChunk({ ...asBytes, utf8: bytes } as typeof asBytes, { context: 3 })
+    const viaLines = analyzeChunk(asLines, { context: 3 })
+    expect(viaLines.findings.length).toBeGreaterThan(2)
+    expect(viaBytes).toEqual(viaLines)
+  })
+})
