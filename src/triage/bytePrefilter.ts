@@ -2,6 +2,7 @@
 // finds the lines and flags those that may be candidates, so the other ~75% of a log is never turned into strings.
 // It flags a superset of what `isCandidate` accepts (same literals, matched on bytes); the flagged lines are then
 // decoded and tested exactly, so results do not change.
+import { buildAutomaton } from "./ahoCorasick.js"
 import { NO_WORD, PREFILTER_LITERALS } from "./triggers.js"
 
 /** isCandidate's indented `** (` shape (Elixir), matched anywhere: the exact test follows on the string. */
@@ -36,50 +37,17 @@ const build = (literals: ReadonlyArray<string>): Automaton => {
   let classes = 1
   for (const bytes of encoded) for (const b of bytes) if (classOf[b] === 0) classOf[b] = classes++
   for (let b = 65; b <= 90; b++) classOf[b] = classOf[b | 32]!
-  const goto: Array<Map<number, number>> = [new Map()]
-  const out: Array<Array<number>> = [[]]
-  encoded.forEach((bytes, id) => {
-    let state = 0
-    for (const b of bytes) {
-      const cls = classOf[b]!
-      let to = goto[state]!.get(cls)
-      if (to === undefined) {
-        to = goto.length
-        goto.push(new Map())
-        out.push([])
-        goto[state]!.set(cls, to)
-      }
-      state = to
-    }
-    out[state]!.push(id)
-  })
-  const target = new Int32Array(goto.length * classes)
-  const fail = new Int32Array(goto.length)
-  const queue: Array<number> = []
-  for (const [cls, to] of goto[0]!) {
-    target[cls] = to
-    queue.push(to)
-  }
-  for (let q = 0; q < queue.length; q++) {
-    const state = queue[q]!
-    out[state]!.push(...out[fail[state]!]!)
-    for (let cls = 1; cls < classes; cls++) {
-      const to = goto[state]!.get(cls)
-      if (to === undefined) target[state * classes + cls] = target[fail[state]! * classes + cls]!
-      else {
-        target[state * classes + cls] = to
-        fail[to] = target[fail[state]! * classes + cls]!
-        queue.push(to)
-      }
-    }
-  }
+  const { next, outputs: out } = buildAutomaton(
+    encoded.map((bytes) => bytes.map((b) => classOf[b]!)),
+    classes,
+  )
   const verdict = Uint8Array.from(out, (ids) =>
     ids.length === 0 ? 0 : ids.some((id) => id !== NO_WORD && id !== ELIXIR) ? EXACT : UNSURE,
   )
   return {
     classOf,
     classes,
-    next: target.map((to) => ((to * classes) << 1) | (out[to]!.length > 0 ? 1 : 0)),
+    next,
     verdict,
     needsFound: Uint8Array.from(out, (ids) => (ids.includes(NO_WORD) ? 1 : 0)),
   }

@@ -1,5 +1,6 @@
 // A one-pass, ASCII-case-insensitive search for a fixed set of literals (an Aho-Corasick automaton): what lets
 // the hot path ask "which trigger words does this line hold" without running a regex per word.
+import { buildAutomaton } from "./ahoCorasick.js"
 
 /** Characters above ASCII that may appear in a literal: the pass and fail marks test runners print. */
 const SYMBOLS = "✗✖✘❌●×✓✔√"
@@ -76,46 +77,14 @@ export class LiteralSet {
     this.asciiClass = Uint8Array.from({ length: 128 }, (_, c) => classOf.get(fold(c)) ?? 0)
     this.symbolClasses = Uint8Array.from({ length: SYMBOLS.length }, (_, k) => classOf.get(128 + k) ?? 0)
 
-    const goto: Array<Map<number, number>> = [new Map()]
-    const out: Array<Array<number>> = [[]]
-    literals.forEach((literal, id) => {
-      let state = 0
-      for (let i = 0; i < literal.length; i++) {
-        const cls = classOf.get(rawClass(literal.charCodeAt(i)))!
-        let to = goto[state]!.get(cls)
-        if (to === undefined) {
-          to = goto.length
-          goto.push(new Map())
-          out.push([])
-          goto[state]!.set(cls, to)
-        }
-        state = to
-      }
-      out[state]!.push(id)
-    })
-    const target = new Int32Array(goto.length * classes)
-    const fail = new Int32Array(goto.length)
-    // breadth-first, so a state's failure target is complete before its children are built
-    const queue: Array<number> = []
-    for (const [cls, to] of goto[0]!) {
-      target[cls] = to
-      queue.push(to)
-    }
-    for (let q = 0; q < queue.length; q++) {
-      const state = queue[q]!
-      out[state]!.push(...out[fail[state]!]!)
-      for (let cls = 1; cls < classes; cls++) {
-        const to = goto[state]!.get(cls)
-        if (to === undefined) target[state * classes + cls] = target[fail[state]! * classes + cls]!
-        else {
-          target[state * classes + cls] = to
-          fail[to] = target[fail[state]! * classes + cls]!
-          queue.push(to)
-        }
-      }
-    }
-    this.next = target.map((to) => ((to * classes) << 1) | (out[to]!.length > 0 ? 1 : 0))
-    this.outputs = out
+    const automaton = buildAutomaton(
+      literals.map((literal) =>
+        Array.from({ length: literal.length }, (_, i) => classOf.get(rawClass(literal.charCodeAt(i)))!),
+      ),
+      classes,
+    )
+    this.next = automaton.next
+    this.outputs = automaton.outputs
   }
 
   /**
