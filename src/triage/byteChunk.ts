@@ -1,9 +1,9 @@
 // Cuts a byte stream into chunks of whole lines without decoding it: the reading thread only finds newlines,
 // and the scoring threads decode. Same lines, limits and warnings as LineSplitter + Chunker.
-import { isUtf8 } from "node:buffer"
 import { type ChunkLimits, defaultChunkLimits } from "./chunk.js"
 import { releaseChunkBuffer, takeChunkBuffer } from "./chunkBuffers.js"
-import { defaultSplitLimits, type SplitLimits, SplitRejection } from "./split.js"
+import { defaultSplitLimits, type SplitLimits } from "./split.js"
+import { binaryRejection, checkUtf8, SAMPLE_BYTES, SplitRejection } from "./textCheck.js"
 
 /**
  * A chunk as raw UTF-8: overlap lines then owned lines, every line ending in `\n` (the last one too). `utf8` is a
@@ -22,20 +22,11 @@ export interface ByteSlice {
   readonly totalChunks?: number
 }
 
-const SAMPLE_BYTES = 64 * 1024
 const NEWLINE = 10
 const EMPTY = new Uint8Array(0)
 
 const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-
-/** Invalid sequences in bytes known not to be valid UTF-8 (rare path: decode and count U+FFFD). */
-const countInvalid = (bytes: Buffer): number => {
-  const decoded = bytes.toString("utf8")
-  let count = 0
-  for (let i = decoded.indexOf("\uFFFD"); i !== -1; i = decoded.indexOf("\uFFFD", i + 1)) count++
-  return Math.max(1, count)
-}
 
 export class ByteChunker {
   /** Invalid UTF-8 sequences seen (the scoring side replaces them with U+FFFD). */
@@ -73,8 +64,8 @@ export class ByteChunker {
     if (this.sampled < SAMPLE_BYTES) {
       const sample = bytes.subarray(0, SAMPLE_BYTES - this.sampled)
       this.sampled += sample.length
-      if (sample.indexOf(0) !== -1)
-        return new SplitRejection("the input contains NUL bytes: it looks like binary data, not a text log")
+      const binary = binaryRejection(sample)
+      if (binary) return binary
     }
     const last = bytes.lastIndexOf(NEWLINE)
     if (last === -1) {
@@ -156,15 +147,9 @@ export class ByteChunker {
   }
 
   private inspect(whole: Buffer): SplitRejection | undefined {
-    if (isUtf8(whole)) return undefined
-    const replaced = countInvalid(whole)
-    this.invalidSequences += replaced
-    if (this.bytes <= SAMPLE_BYTES * 2 && replaced * 100 > whole.length) {
-      return new SplitRejection(
-        "the input is not UTF-8 text (most bytes are invalid); convert it first, e.g. iconv -f latin1 -t utf-8",
-      )
-    }
-    return undefined
+    const { invalid, rejection } = checkUtf8(whole, this.bytes)
+    this.invalidSequences += invalid
+    return rejection
   }
 
   private append(bytes: Uint8Array): void {

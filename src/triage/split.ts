@@ -1,5 +1,5 @@
 // Incremental byte → line splitting: decodes UTF-8 across buffer edges and yields whole lines in batches.
-import { isUtf8 } from "node:buffer"
+import { binaryRejection, checkUtf8, SAMPLE_BYTES, SplitRejection } from "./textCheck.js"
 
 export interface SplitLimits {
   /** A line longer than this is not a log line: the input is rejected (default 8 MiB). */
@@ -10,12 +10,7 @@ export interface SplitLimits {
 
 export const defaultSplitLimits: SplitLimits = { maxLineBytes: 8 * 1024 * 1024, keepLineChars: 64 * 1024 }
 
-/** Why the splitter refused the input; the caller turns it into one line for the user. */
-export class SplitRejection {
-  constructor(readonly reason: string) {}
-}
-
-const SAMPLE_BYTES = 64 * 1024
+export { SplitRejection } from "./textCheck.js"
 
 /**
  * Splits on `\n` and `\r\n`; a lone `\r` stays inside its line (terminal overwrites are the cleaner's business).
@@ -79,20 +74,12 @@ export class LineSplitter {
     if (this.sampled < SAMPLE_BYTES) {
       const sample = whole.subarray(0, SAMPLE_BYTES - this.sampled)
       this.sampled += sample.length
-      if (sample.indexOf(0) !== -1) {
-        return new SplitRejection("the input contains NUL bytes: it looks like binary data, not a text log")
-      }
+      const binary = binaryRejection(sample)
+      if (binary) return binary
     }
-    if (!isUtf8(whole)) {
-      const replaced = countInvalid(whole)
-      this.invalidSequences += replaced
-      if (this.bytes <= SAMPLE_BYTES * 2 && replaced * 100 > whole.length) {
-        return new SplitRejection(
-          "the input is not UTF-8 text (most bytes are invalid); convert it first, e.g. iconv -f latin1 -t utf-8",
-        )
-      }
-    }
-    return undefined
+    const { invalid, rejection } = checkUtf8(whole, this.bytes)
+    this.invalidSequences += invalid
+    return rejection
   }
 
   private splitText(text: string, byteLength: number): Array<string> | SplitRejection {
@@ -156,12 +143,4 @@ const completeUtf8Prefix = (bytes: Uint8Array): number => {
     return need > back ? n - back : n
   }
   return n
-}
-
-/** Invalid sequences in a buffer known not to be valid UTF-8 (rare path, so a plain decode is fine). */
-const countInvalid = (bytes: Uint8Array): number => {
-  const decoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")
-  let count = 0
-  for (let i = decoded.indexOf("\uFFFD"); i !== -1; i = decoded.indexOf("\uFFFD", i + 1)) count++
-  return Math.max(1, count)
 }
