@@ -117,7 +117,8 @@ export const makeAnalyzerPool = (threads: number) =>
                   const id = nextId++
                   pending.set(id, { worker, resume })
                   load.set(worker, (load.get(worker) ?? 0) + 1)
-                  // the worker gets a copy of the bytes: if it dies, this thread still has them to score
+                  // The worker reads the same shared bytes; they are released only after its reply, so a worker
+                  // that dies leaves them here to be scored inline.
                   worker.postMessage({ id, chunk })
                 }).pipe(
                   Effect.tap(() => Effect.sync(() => releaseChunkBuffer(chunk.utf8))),
