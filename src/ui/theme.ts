@@ -1,12 +1,13 @@
-// How the terminal views show severity and confidence: colour carries severity, a bar carries confidence.
+// How destill shows severity and confidence on a terminal (the Ink views and the text report alike): colour
+// carries severity, a bar carries confidence.
 import type { Severity } from "../domain/Finding.js"
 
-export const severityColor: Record<Severity, string> = {
+export const severityColor = {
   critical: "magenta",
   error: "red",
   warning: "yellow",
   info: "cyan",
-}
+} as const satisfies Record<Severity, string>
 
 export const confidenceBar = (confidence: number, width = 10): string => {
   const filled = Math.round(Math.max(0, Math.min(1, confidence)) * width)

@@ -1,6 +1,7 @@
 // The compact human report: one block per finding with its lines, a little context and why it scored.
-import type { Finding, Severity } from "../../domain/Finding.js"
+import type { Finding } from "../../domain/Finding.js"
 import { displayLine } from "../../triage/clean.js"
+import { confidenceBar, severityColor } from "../../ui/theme.js"
 import { insightText } from "./insight.js"
 import type { Report } from "./report.js"
 
@@ -15,18 +16,6 @@ type Code = keyof typeof codes
 
 const paint = (style: TextStyle) => (code: Code, text: string) =>
   style.color ? `\x1b[${codes[code]}m${text}\x1b[0m` : text
-
-const severityColor: Record<Severity, Code> = {
-  critical: "magenta",
-  error: "red",
-  warning: "yellow",
-  info: "cyan",
-}
-
-export const confidenceBar = (confidence: number, width = 10): string => {
-  const filled = Math.round(Math.max(0, Math.min(1, confidence)) * width)
-  return "█".repeat(filled) + "░".repeat(width - filled)
-}
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`
 
