@@ -1,7 +1,7 @@
 // Distributed triage end to end on real servers: agents as processes over a Kafka-protocol broker and PostgreSQL
 // give exactly the findings local mode gives, share work, survive SIGKILL and park poison messages.
 import { mkdtempSync, rmSync } from "node:fs"
-import * as net from "node:net"
+import { freePort } from "../../bench/embeddedPostgres.js"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
@@ -21,15 +21,6 @@ interface Report {
 const eventually = async (check: () => Promise<boolean>) => {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 100))
 }
-
-/** A loopback port nobody listens on. */
-const closedPort = () =>
-  new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 1))
-    })
-  })
 
 /** A finding as a user compares it across runs: everything but the ids, which include the request id. */
 const comparable = (report: Report) =>
@@ -184,7 +175,7 @@ describe.runIf(kafkaMockAvailable())("distributed triage", { timeout: 120_000 },
   })
 
   it("says in one line which broker or database it cannot reach", async () => {
-    const port = await closedPort()
+    const port = await freePort() // nobody listens there
     const noBroker = await cluster.cli(["agent", "analyze"], { KAFKA_BROKERS: `127.0.0.1:${port}` })
     expect(noBroker.code).toBe(1)
     expect(noBroker.stderr).toMatch(

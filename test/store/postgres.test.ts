@@ -1,7 +1,7 @@
 // The same store against a real PostgreSQL server started for this suite, and what a bad DATABASE_URL says.
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import * as net from "node:net"
+import { freePort } from "../../bench/embeddedPostgres.js"
 import { storeLayer } from "../../layers/store/index.js"
 import { PostgresStoreLive } from "../../layers/store/postgres.js"
 import { PostgresTestServer } from "../support/postgres.js"
@@ -17,15 +17,7 @@ storeBehaviour(
 )
 
 /** A loopback port nobody listens on. */
-const closedPort = Effect.promise(
-  () =>
-    new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, "127.0.0.1", () => {
-        const address = probe.address()
-        probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 1))
-      })
-    }),
-)
+const closedPort = Effect.promise(freePort)
 
 describe("PostgreSQL store from DATABASE_URL", () => {
   it.live("says which server it cannot reach, without the password", () =>
