@@ -1,5 +1,5 @@
 // Cuts a byte stream into chunks of whole lines without decoding it: the reading thread only finds newlines,
-// and the scoring threads decode. Same lines, limits and warnings as LineSplitter + Chunker.
+// and the scoring threads decode. Same lines, limits and warnings as LineSplitter.
 import { type ChunkLimits, defaultChunkLimits } from "./chunk.js"
 import { releaseChunkBuffer, takeChunkBuffer } from "./chunkBuffers.js"
 import { defaultSplitLimits, type SplitLimits } from "./split.js"
@@ -16,7 +16,7 @@ export interface ByteSlice {
   readonly overlap: number
   /** Owned lines. */
   readonly lines: number
-  /** Owned size as Chunker counts it: characters (bytes, for ASCII) plus one per line. */
+  /** Owned size: each line's UTF-8 bytes without its `\r\n` or `\n`, plus one. */
   readonly bytes: number
   readonly utf8: Uint8Array
   readonly totalChunks?: number

@@ -75,6 +75,25 @@ describe("ByteChunker", () => {
     expect(chunks[1]?.overlap).toBe(50)
   })
 
+  it("repeats the tail of the previous chunk as overlap so context crosses the edge", () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `line ${i + 1}`)
+    const chunks = chunkAll(
+      [Buffer.from(lines.join("\n") + "\n")],
+      new ByteChunker(undefined, { maxBytes: 1000, overlap: 50 }),
+    )
+    if (chunks instanceof SplitRejection) throw new Error(chunks.reason)
+    expect(chunks.length).toBeGreaterThan(2)
+    const second = chunks[1]!
+    const text = decodeLines(second.utf8)
+    expect(second.overlap).toBe(50)
+    expect(text[0]).toBe(`line ${second.firstLine}`)
+    expect(text[second.overlap]).toBe(`line ${second.firstLine + 50}`)
+  })
+
+  it("produces no chunk for an empty log", () => {
+    expect(chunkAll([Buffer.alloc(0)], new ByteChunker())).toEqual([])
+  })
+
   it("keeps the last line when the log does not end in a newline", () => {
     const chunks = chunkAll([Buffer.from("first\nlast")], new ByteChunker())
     if (chunks instanceof SplitRejection) throw new Error(chunks.reason)
