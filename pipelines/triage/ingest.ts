@@ -1,5 +1,5 @@
 // The ingest agent's work for one request: source bytes → 500 KB chunks of whole lines, published to
-// destill.logs.raw (decoded here for brokers that serialise, as raw UTF-8 for the in-process one).
+// destill.logs.raw as raw UTF-8 (shared with the scoring threads in-process, copied for a broker).
 import { Effect, Ref, Stream } from "effect"
 import { InputError } from "../../src/domain/errors.js"
 import { LogChunk } from "../../src/domain/LogChunk.js"
@@ -44,10 +44,12 @@ export interface IngestOptions {
   /** Jobs read at once (CI builds have many). */
   readonly jobConcurrency?: number
   /**
-   * How chunks travel: as decoded lines (any broker), or as raw UTF-8 that the scoring threads decode (in-process
-   * brokers only: the reading thread then never decodes, which keeps it off the critical path).
+   * How chunks travel. `utf8` (default): raw UTF-8 that the scoring side decodes, in a buffer of the chunk's own,
+   * safe with any broker. `shared`: the same bytes left in the chunker's recycled shared memory, for an
+   * in-process broker whose scoring threads hand the buffer back (see chunkBuffers). `lines`: decoded here.
+   * Lines cut at a non-default length are always decoded here, where the cut is known.
    */
-  readonly transport?: "lines" | "utf8"
+  readonly transport?: "lines" | "utf8" | "shared"
 }
 
 /** A chunk's place and payload, without the request and job fields every chunk of a job shares. */
@@ -63,20 +65,26 @@ const asLines =
     releaseChunkBuffer(utf8)
     return { ...slice, lines }
   }
-const asUtf8 = (slice: ByteSlice): ChunkBody => ({ ...slice, lines: [] })
+const asShared = (slice: ByteSlice): ChunkBody => ({ ...slice, lines: [] })
+const asUtf8 = ({ utf8, ...slice }: ByteSlice): ChunkBody => {
+  // a broker may hold the chunk after publish returns (in memory, or in a send batch): give it bytes of its own
+  const own = utf8.slice()
+  releaseChunkBuffer(utf8)
+  return { ...slice, lines: [], utf8: own }
+}
 
-/**
- * Bytes in, chunk bodies out. Chunks are cut the same way whichever way they travel; a broker that serialises
- * chunks (Kafka) gets them decoded here, an in-process one gets the raw bytes and the scoring thread decodes.
- */
+/** Bytes in, chunk bodies out. Chunks are cut the same way whichever way they travel. */
 const readerOf = (options: IngestOptions) => {
   const limits = options.splitLimits ?? defaultSplitLimits
   const chunker = new ByteChunker(limits, options.chunkLimits)
+  const transport = options.transport ?? "utf8"
   // the scoring side decodes with the default cut of long lines: another cut is applied here instead
   const body =
-    options.transport === "utf8" && limits.keepLineChars === defaultSplitLimits.keepLineChars
-      ? asUtf8
-      : asLines(limits.keepLineChars)
+    transport === "lines" || limits.keepLineChars !== defaultSplitLimits.keepLineChars
+      ? asLines(limits.keepLineChars)
+      : transport === "shared"
+        ? asShared
+        : asUtf8
   const bodies = (slices: Array<ByteSlice> | SplitRejection) =>
     slices instanceof SplitRejection ? slices : slices.map(body)
   return {

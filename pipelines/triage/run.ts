@@ -90,9 +90,9 @@ export const runTriage = (request: Request, source: ResolvedSource, options: Tri
           threads: options.analyzeThreads ?? 0,
         }),
       )
-      // in-process: chunks travel as raw bytes, decoded by the thread that scores them
+      // in-process: chunks stay in shared memory, decoded by the thread that scores them
       const ingested = yield* ingestRequest(request, source, progress.ingest, {
-        transport: "utf8",
+        transport: "shared",
         ...options,
       })
       yield* Deferred.succeed(expected, ingested.chunks)

@@ -2,6 +2,13 @@
 import { Schema } from "effect"
 import { JobOutcome, RequestId } from "./Request.js"
 
+/** Whole lines of raw UTF-8: empty, or ending with the `\n` of its last line as the chunker cut it. */
+const ChunkBytes = Schema.Uint8ArrayFromSelf.pipe(
+  Schema.filter((bytes) => bytes.length === 0 || bytes[bytes.length - 1] === 10, {
+    message: () => "utf8 must end with a whole line (a newline)",
+  }),
+)
+
 export class LogChunk extends Schema.Class<LogChunk>("LogChunk")({
   requestId: RequestId,
   buildId: Schema.String,
@@ -22,8 +29,8 @@ export class LogChunk extends Schema.Class<LogChunk>("LogChunk")({
   /** Set on the job's final chunk: the number of chunks the job produced. */
   totalChunks: Schema.optional(Schema.Number),
   /**
-   * In-process only (local mode): the chunk's lines as raw UTF-8, each terminated by `\n`, in place of `lines`
-   * (then empty). Lets the reading thread hand bytes to a scoring thread without decoding them itself.
+   * The chunk's lines as raw UTF-8, each terminated by `\n`, in place of `lines` (then empty): the reading side
+   * never decodes text, the scoring thread decodes only the lines it reads. Kafka carries them raw, after the JSON of the other fields.
    */
-  utf8: Schema.optional(Schema.Uint8ArrayFromSelf),
+  utf8: Schema.optional(ChunkBytes),
 }) {}

@@ -57,9 +57,14 @@ export const deadLetterTopic: Topic<DeadLetter, DeadLetter> = { name: dlqTopic, 
 /** Kafka refuses a produce request above its size limit: split a big publish into sends of at most this. */
 const maxSendBytes = 8 * 1024 * 1024
 
-const sendBatches = (messages: ReadonlyArray<{ key: string; value: string }>) => {
-  const batches: Array<Array<{ key: string; value: string }>> = []
-  let current: Array<{ key: string; value: string }> = []
+interface Outgoing {
+  readonly key: string
+  readonly value: Buffer | string
+}
+
+const sendBatches = (messages: ReadonlyArray<Outgoing>) => {
+  const batches: Array<Array<Outgoing>> = []
+  let current: Array<Outgoing> = []
   let bytes = 0
   for (const message of messages) {
     const size = message.value.length + message.key.length
@@ -103,7 +108,7 @@ export const make = (options: KafkaBrokerOptions) =>
     const counter = { completed: 0 }
     const gate = lagGate(admin, options.lagLimits ?? [])
 
-    const send = (topic: string, messages: ReadonlyArray<{ key: string; value: string }>) =>
+    const send = (topic: string, messages: ReadonlyArray<Outgoing>) =>
       Effect.forEach(
         sendBatches(messages),
         (batch) =>
@@ -122,7 +127,7 @@ export const make = (options: KafkaBrokerOptions) =>
     const publish = <A, I>(topic: Topic<A, I>, messages: Iterable<Message<A>>) =>
       Effect.suspend(() => {
         const encode = encoder(topic)
-        const encoded: Array<{ key: string; value: string }> = []
+        const encoded: Array<Outgoing> = []
         for (const message of messages) {
           const value = encode(message.value)
           if (Either.isLeft(value)) return Effect.fail(new BrokerError({ message: value.left }))

@@ -155,7 +155,7 @@ export const subscription = <A, I>(
               trace?.(`received ${topic.name}/${partition}@${offset} ${message.value?.length ?? 0} bytes`)
               ledger.received(partition, offset)
               const key = message.key?.toString("utf8") ?? ""
-              const raw = message.value?.toString("utf8") ?? ""
+              const raw = message.value ?? Buffer.alloc(0)
               const decoded = decode(raw)
               if (Either.isLeft(decoded)) {
                 // A poison message must not stop the group: park it with the reason, then move past it.
@@ -163,7 +163,7 @@ export const subscription = <A, I>(
                   settings.deadLetter({
                     topic: topic.name,
                     key,
-                    value: raw,
+                    value: raw.toString("utf8"),
                     error: decoded.left,
                     at: Date.now(),
                   }),
