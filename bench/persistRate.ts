@@ -91,7 +91,7 @@ export const persistRate = (
           Effect.flatMap(
             SqlClient.SqlClient,
             (sql) =>
-              sql<{ n: string }>`SELECT count(*) AS n FROM triage_chunk_findings
+              sql<{ n: string | null }>`SELECT sum(json_array_length(findings)) AS n FROM triage_chunks
                 WHERE request_id IN ${sql.in(requestIds)}`,
           ),
         ),

@@ -1,5 +1,6 @@
-// The TriageLedger port in SQL: bulk upserts through one JSON parameter (no parameter limit, one round trip),
-// and finalization claimed with a conditional UPDATE so exactly one agent finalizes a request.
+// The TriageLedger port in SQL: one row per analysed chunk with its findings inline, upserted in bulk through one
+// JSON parameter (no parameter limit, one round trip); finalization claimed with a conditional UPDATE so exactly
+// one agent finalizes a request.
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { ChunkFindings, Finding } from "../../src/domain/Finding.js"
@@ -18,12 +19,6 @@ interface ChunkRow {
   readonly total_chunks: number | null
   readonly lines: number
   readonly last_line: number
-}
-
-interface StagedRow {
-  readonly job_name: string
-  readonly chunk_index: number
-  readonly finding: unknown
 }
 
 const decodeFinding = Schema.decodeUnknown(Finding)
@@ -46,14 +41,13 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
 
   const recordChunks: TriageLedgerShape["recordChunks"] = (batches) => {
     if (batches.length === 0) return Effect.void
-    // One statement may not upsert a row twice: the last copy of a chunk or finding wins.
-    const chunks = new Map<string, ChunkRow>()
-    const findings = new Map<
-      string,
-      { id: string; request_id: string; job_name: string; chunk_index: number; finding: unknown }
-    >()
+    // One statement may not upsert a row twice: the last copy of a chunk wins.
+    const chunks = new Map<string, ChunkRow & { readonly findings: ReadonlyArray<Finding> }>()
+    let findings = 0
     for (const batch of batches) {
-      chunks.set(chunkKey(batch.requestId, batch.jobName, batch.chunkIndex), {
+      const key = chunkKey(batch.requestId, batch.jobName, batch.chunkIndex)
+      findings += batch.findings.length - (chunks.get(key)?.findings.length ?? 0)
+      chunks.set(key, {
         request_id: batch.requestId,
         job_name: batch.jobName,
         chunk_index: batch.chunkIndex,
@@ -61,41 +55,23 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
         total_chunks: batch.totalChunks ?? null,
         lines: batch.lines,
         last_line: batch.lastLine,
+        // A Finding's encoded form is its own fields (no transformations): the instance serializes to it as is.
+        findings: batch.findings,
       })
-      for (const finding of batch.findings) {
-        findings.set(finding.id, {
-          id: finding.id,
-          request_id: batch.requestId,
-          job_name: batch.jobName,
-          chunk_index: batch.chunkIndex,
-          // A Finding's encoded form is its own fields (no transformations): the instance serializes to it as is.
-          finding,
-        })
-      }
     }
     // Rows in key order: two batches upserting the same rows at once then lock them in the same order.
-    const chunkRows = [...chunks.entries()].sort(byKey).map(([, row]) => row)
-    const findingRows = [...findings.entries()].sort(byKey).map(([, row]) => row)
-    const writeChunks = sql`
-      INSERT INTO triage_chunks (request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line)
-      SELECT * FROM json_to_recordset(${jsonbText(chunkRows)}::json) AS r(
+    const rows = [...chunks.entries()].sort(byKey).map(([, row]) => row)
+    return sql`
+      INSERT INTO triage_chunks
+        (request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line, findings)
+      SELECT * FROM json_to_recordset(${jsonbText(rows)}::json) AS r(
         request_id text, job_name text, chunk_index integer, build_id text, total_chunks integer,
-        lines integer, last_line integer)
+        lines integer, last_line integer, findings json)
       ON CONFLICT (request_id, job_name, chunk_index) DO UPDATE SET
-        total_chunks = EXCLUDED.total_chunks, lines = EXCLUDED.lines, last_line = EXCLUDED.last_line`
-    const writeFindings =
-      findings.size === 0
-        ? Effect.void
-        : sql`
-      INSERT INTO triage_chunk_findings (id, request_id, job_name, chunk_index, finding)
-      SELECT * FROM json_to_recordset(${jsonbText(findingRows)}::json) AS r(
-        id text, request_id text, job_name text, chunk_index integer, finding jsonb)
-      ON CONFLICT (id) DO UPDATE SET finding = EXCLUDED.finding`
-    return Effect.all([writeFindings, writeChunks], { discard: true }).pipe(
-      sql.withTransaction,
-      Effect.mapError(
-        storeFailure(`record ${chunks.size} analysed chunk(s) with ${findings.size} finding(s)`),
-      ),
+        total_chunks = EXCLUDED.total_chunks, lines = EXCLUDED.lines, last_line = EXCLUDED.last_line,
+        findings = EXCLUDED.findings`.pipe(
+      Effect.asVoid,
+      Effect.mapError(storeFailure(`record ${chunks.size} analysed chunk(s) with ${findings} finding(s)`)),
     )
   }
 
@@ -112,31 +88,24 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
 
   const loadChunks = (requestId: string) =>
     Effect.gen(function* () {
-      const chunkRows = yield* sql<ChunkRow>`
-        SELECT request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line FROM triage_chunks
-        WHERE request_id = ${requestId} ORDER BY job_name, chunk_index`
-      const staged = yield* sql<StagedRow>`
-        SELECT job_name, chunk_index, finding FROM triage_chunk_findings WHERE request_id = ${requestId}`
-      const byChunk = new Map<string, Array<Finding>>()
-      for (const row of staged) {
-        const finding = yield* decodeFinding(row.finding)
-        const key = chunkKey(requestId, row.job_name, row.chunk_index)
-        const list = byChunk.get(key)
-        if (list === undefined) byChunk.set(key, [finding])
-        else list.push(finding)
-      }
-      return chunkRows.map(
-        (row) =>
-          new ChunkFindings({
-            requestId: row.request_id as ChunkFindings["requestId"],
-            buildId: row.build_id,
-            jobName: row.job_name,
-            chunkIndex: row.chunk_index,
-            ...(row.total_chunks === null ? {} : { totalChunks: row.total_chunks }),
-            lines: row.lines,
-            lastLine: row.last_line,
-            findings: byChunk.get(chunkKey(requestId, row.job_name, row.chunk_index)) ?? [],
-          }),
+      const rows = yield* sql<ChunkRow & { readonly findings: ReadonlyArray<unknown> }>`
+        SELECT request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line, findings
+        FROM triage_chunks WHERE request_id = ${requestId} ORDER BY job_name, chunk_index`
+      return yield* Effect.forEach(rows, (row) =>
+        Effect.map(
+          Effect.forEach(row.findings, (finding) => decodeFinding(finding)),
+          (findings) =>
+            new ChunkFindings({
+              requestId: row.request_id as ChunkFindings["requestId"],
+              buildId: row.build_id,
+              jobName: row.job_name,
+              chunkIndex: row.chunk_index,
+              ...(row.total_chunks === null ? {} : { totalChunks: row.total_chunks }),
+              lines: row.lines,
+              lastLine: row.last_line,
+              findings,
+            }),
+        ),
       )
     })
 

@@ -6,7 +6,7 @@ import type { StoreError } from "../../src/domain/errors.js"
 import { storeFailure } from "./storeError.js"
 import { createInsights } from "./InsightTable.js"
 import { createDistillTables } from "./distillMigrations.js"
-import { createTriageLedger } from "./triageLedgerMigrations.js"
+import { createTriageLedger, inlineChunkFindings } from "./triageLedgerMigrations.js"
 
 const createRequests = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -69,6 +69,7 @@ export const migrations = {
   "0100_create_triage_ledger": createTriageLedger,
   "0200_create_insights": createInsights,
   "0300_create_distill_tables": createDistillTables,
+  "0400_inline_chunk_findings": inlineChunkFindings,
 }
 
 const runMigrations = Migrator.make({})

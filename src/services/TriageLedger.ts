@@ -26,7 +26,7 @@ export interface RequestProgress {
 }
 
 export interface TriageLedgerShape {
-  /** Upserts the chunks and their findings (by finding id) in one transaction: a redelivery changes nothing. */
+  /** Upserts each chunk with its findings (by request, job and chunk index): a redelivery changes nothing. */
   readonly recordChunks: (batches: ReadonlyArray<ChunkFindings>) => Effect.Effect<void, StoreError>
   /** Ingest is done: the request is complete once this many chunks are recorded. */
   readonly recordIngested: (requestId: string, totals: IngestTotals) => Effect.Effect<void, StoreError>
