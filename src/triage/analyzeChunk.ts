@@ -180,7 +180,8 @@ const toFinding = (
   for (let i = block.start; i <= block.end; i++) {
     const raw = lines.line(i)
     own.push(raw.includes("\r") ? rawSegment(raw, textAt(i)) : raw)
-    normalized.push(normalizeLine(textAt(i)))
+    // a scored line's template is its text normalised already
+    normalized.push(candidates.get(i)?.template ?? normalizeLine(textAt(i)))
   }
   const signals = [...head.score.signals]
   const repeats = templateCounts.get(head.template) ?? 1
