@@ -15,7 +15,8 @@ export interface ChunkAnalyzer {
   readonly threads: number
 }
 
-// Structured clone strips class prototypes: rebuild the domain classes without re-validating.
+// Workers post plain records (and structured clone strips prototypes anyway): rebuild the domain classes without
+// re-validating.
 const revive = (plain: ChunkFindings): ChunkFindings =>
   new ChunkFindings({ ...plain, findings: plain.findings.map((f) => new Finding(f, true)) }, true)
 
