@@ -14,12 +14,37 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
 ]
 
 const VOLATILE = /[0-9]|\/tmp|\/var\/folders|\/private\/var|Temp/
+/** Indices in RULES of the rules that need a `:` (timestamps), a hex run (uuid, hex) and `0x`. */
+const NEEDS_COLON = new Set([0, 1])
+const NEEDS_HEX_RUN = new Set([2, 5])
+const NEEDS_0X = 4
+
+const isHexDigit = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)
+
+/** True when `text` holds 7 hex digits in a row: what the uuid and bare-hex rules need to match at all. */
+const hasHexRun = (text: string): boolean => {
+  let run = 0
+  for (let i = 0; i < text.length; i++) {
+    run = isHexDigit(text.charCodeAt(i)) ? run + 1 : 0
+    if (run >= 7) return true
+  }
+  return false
+}
 
 /** Replaces timestamps, UUIDs, hex, temp paths, durations and numbers with placeholders; idempotent. */
 export const normalizeLine = (cleaned: string): string => {
   let text = cleaned.trim()
   if (!VOLATILE.test(text)) return text
-  for (const [pattern, placeholder] of RULES) text = text.replace(pattern, placeholder)
+  // placeholders add no `:`, no `0x` and no long hex run, so a rule whose must-have the line lacks stays idle
+  const colon = text.includes(":")
+  const hexRun = hasHexRun(text)
+  const hex = text.includes("0x") || text.includes("0X")
+  for (let k = 0; k < RULES.length; k++) {
+    if ((!colon && NEEDS_COLON.has(k)) || (!hexRun && NEEDS_HEX_RUN.has(k)) || (!hex && k === NEEDS_0X))
+      continue
+    const [pattern, placeholder] = RULES[k]!
+    text = text.replace(pattern, placeholder)
+  }
   return text
 }
 

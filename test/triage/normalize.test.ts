@@ -57,3 +57,41 @@ describe("normalizeLine", () => {
     expect(hashText("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   })
 })
+
+describe("normalizeLine's shortcuts", () => {
+  // the rules run one after the other on every line, as normalizeLine did before it skipped idle ones
+  const everyRule = (cleaned: string): string => {
+    const rules: ReadonlyArray<readonly [RegExp, string]> = [
+      [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, "<ts>"],
+      [/\b\d\d:\d\d:\d\d(?:[.,]\d+)?\b/g, "<time>"],
+      [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>"],
+      [
+        /(?:\/tmp|\/var\/folders|\/private\/var|C:\\Users\\[^\\\s]+\\AppData\\Local\\Temp)[^\s:'"),]*/gi,
+        "<tmp>",
+      ],
+      [/\b0x[0-9a-f]+\b/gi, "<hex>"],
+      [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, "<hex>"],
+      [/\b\d+(?:\.\d+)?\s?(?:ns|µs|us|ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)\b/g, "<dur>"],
+      [/\d+(?:\.\d+)?/g, "<n>"],
+    ]
+    let text = cleaned.trim()
+    if (!/[0-9]|\/tmp|\/var\/folders|\/private\/var|Temp/.test(text)) return text
+    for (const [pattern, placeholder] of rules) text = text.replace(pattern, placeholder)
+    return text
+  }
+  const piece = fc.oneof(
+    fc.stringMatching(/^[0-9a-fA-FxX:.\- T/Z]{1,14}$/),
+    fc.uuid(),
+    fc.constantFrom("/tmp/x1", "0x1f", "12:30:01.5", "2024-05-14T10:00:00Z", "deadbeef7", "ms", " "),
+  )
+
+  it("gives what running every rule gives", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (parts) => {
+        const line = parts.join("")
+        expect(normalizeLine(line)).toBe(everyRule(line))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})

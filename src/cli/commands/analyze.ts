@@ -148,7 +148,13 @@ export const analyzeCommand = Command.make(
               Effect.flatMap(readBaseline),
             )
           : undefined
-        const progress = { ...(yield* makeProgress), live: yield* Ref.make<ReadonlyArray<Finding>>([]) }
+        // No --format on a terminal: the live view, then the browser. Anywhere else: a report, progress on stderr.
+        const live = Option.isNone(args.format) && process.stdout.isTTY === true
+        // the running top list costs a re-rank every 200 ms: only the live view shows it
+        const progress = {
+          ...(yield* makeProgress),
+          ...(live ? { live: yield* Ref.make<ReadonlyArray<Finding>>([]) } : {}),
+        }
         const triage = runTriage(request, source, {
           ...(baselineTemplates ? { baseline: baselineTemplates } : {}),
           analyzeThreads: args.jobs,
@@ -162,8 +168,6 @@ export const analyzeCommand = Command.make(
           findings: result.findings,
           warnings: result.warnings,
         })
-        // No --format on a terminal: the live view, then the browser. Anywhere else: a report, progress on stderr.
-        const live = Option.isNone(args.format) && process.stdout.isTTY === true
         if (live) {
           // Ink and React load only when a person is watching: plain runs start faster without them.
           const { runLiveAnalysis } = yield* Effect.promise(() => import("../../ui/session.js"))

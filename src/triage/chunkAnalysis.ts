@@ -1,0 +1,224 @@
+// Analyses one log chunk: prefilter, score candidate lines, group them into blocks, weigh rarity, dedup,
+// and report the blocks this chunk owns as findings. Plain records, not Schema classes: a scoring thread runs
+// this without loading effect (its heap then stays small), and the receiving side revives them anyway.
+import type { Schema } from "effect"
+import type { ChunkFindings, Finding } from "../domain/Finding.js"
+import type { LogChunk } from "../domain/LogChunk.js"
+import { findBlocks, type Block } from "./blocks.js"
+import { UNSURE } from "./bytePrefilter.js"
+import { chunkText, type ChunkText } from "./chunkText.js"
+import { cleanLine, cleanSegments, displayLine, rawSegment } from "./clean.js"
+import { hashText, normalizeLine } from "./normalize.js"
+import { isCandidate, scoreLine, type LineScore } from "./score.js"
+import { isStepStart, STEP_FAILED, StepMap } from "./steps.js"
+
+export interface AnalyzeOptions {
+  /** Context lines shown before and after each finding. */
+  readonly context: number
+}
+
+interface Candidate {
+  readonly score: LineScore
+  /** The cleaned segment that scored (a `\r` line has several). */
+  readonly cleaned: string
+  readonly template: string
+}
+
+/** What scoring one cleaned text yields; equal texts share it. */
+interface Verdict {
+  readonly score: LineScore
+  readonly template: string
+  readonly stepFailed: boolean
+}
+
+/** A Finding's fields, as a plain object. */
+export type FindingFields = Schema.Struct.Type<typeof Finding.fields>
+/** A ChunkFindings' fields, its findings as plain objects. */
+export type ChunkFindingsFields = Omit<Schema.Struct.Type<typeof ChunkFindings.fields>, "findings"> & {
+  readonly findings: ReadonlyArray<FindingFields>
+}
+
+const MAX_MESSAGE_CHARS = 500
+const FAILING_STEP_BONUS = 0.12
+/** Raw block scores reach ~1.2 (pattern + corroboration + structure + step): scaled, not clamped, to keep order. */
+export const CONFIDENCE_SCALE = 1.3
+
+/** A template repeated this often is routine output, not the failure: its lines lose up to 0.25. */
+const rarityPenalty = (count: number): number => (count <= 2 ? 0 : Math.min(0.25, 0.04 * Math.log2(count)))
+
+/** Stable id: a redelivered chunk produces the same id, so sinks upsert instead of duplicating. */
+export const findingId = (requestId: string, jobName: string, lineStart: number, lineEnd: number): string =>
+  hashText(`${requestId}\u0000${jobName}\u0000${lineStart}\u0000${lineEnd}`).slice(0, 32)
+
+const scoreCandidates = (lines: ChunkText): { candidates: Map<number, Candidate>; steps: StepMap } => {
+  const candidates = new Map<number, Candidate>()
+  // logs repeat lines verbatim (retries, polling, per-test summaries): a chunk scores each distinct text once
+  const verdicts = new Map<string, Verdict | null>()
+  const verdictOf = (segment: string): Verdict | null => {
+    let verdict = verdicts.get(segment)
+    if (verdict === undefined) {
+      const score = scoreLine(segment)
+      verdict =
+        score === undefined
+          ? null
+          : { score, template: normalizeLine(segment), stepFailed: STEP_FAILED.test(segment) }
+      verdicts.set(segment, verdict)
+    }
+    return verdict
+  }
+  const starts: Array<number> = []
+  const failures: Array<number> = []
+  for (let i = 0; i < lines.length; i++) {
+    // lines that arrived as bytes were prefiltered before decoding: most are never turned into strings
+    const candidate = lines.candidate(i)
+    if (candidate === 0) continue
+    const raw = lines.line(i)
+    // step starts pass the prefilter too, so the common line costs one automaton pass
+    if (candidate === UNSURE && !isCandidate(raw)) continue
+    if (isStepStart(raw)) starts.push(i)
+    let best: Verdict | null = null
+    let bestText = ""
+    if (raw.includes("\r")) {
+      for (const segment of cleanSegments(raw)) {
+        const verdict = verdictOf(segment)
+        if (verdict !== null && (best === null || verdict.score.score > best.score.score)) {
+          best = verdict
+          bestText = segment
+        }
+      }
+    } else {
+      bestText = cleanLine(raw)
+      best = verdictOf(bestText)
+    }
+    if (best === null) continue
+    candidates.set(i, { score: best.score, cleaned: bestText, template: best.template })
+    if (best.stepFailed) failures.push(i)
+  }
+  return { candidates, steps: new StepMap(starts, failures) }
+}
+
+/** Scores a chunk and returns the findings it owns (see the ownership rule on `owns`). */
+export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindingsFields => {
+  const lines = chunkText(chunk)
+  const n = lines.length
+  const { candidates, steps } = scoreCandidates(lines)
+  const templateCounts = new Map<string, number>()
+  for (const c of candidates.values())
+    templateCounts.set(c.template, (templateCounts.get(c.template) ?? 0) + 1)
+
+  const cleanedCache = new Map<number, string>()
+  const textAt = (i: number): string => {
+    const scored = candidates.get(i)
+    if (scored !== undefined) return scored.cleaned
+    let text = cleanedCache.get(i)
+    if (text === undefined) {
+      text = displayLine(lines.line(i))
+      cleanedCache.set(i, text)
+    }
+    return text
+  }
+  const lineScore = (i: number): number => {
+    const c = candidates.get(i)
+    return c === undefined ? 0 : c.score.score - rarityPenalty(templateCounts.get(c.template) ?? 1)
+  }
+  const blocks = findBlocks({ length: n, scoreAt: lineScore, textAt })
+
+  // a block belongs to the chunk that owns the line after it, or to the job's last chunk if it ends the log
+  const isLast = chunk.totalChunks !== undefined
+  const owns = (block: Block): boolean =>
+    (block.end + 1 >= chunk.overlap && block.end + 1 < n) || (isLast && block.end === n - 1)
+
+  const byHash = new Map<string, FindingFields>()
+  for (const block of blocks) {
+    if (!owns(block)) continue
+    const finding = toFinding(
+      chunk,
+      lines,
+      block,
+      options,
+      candidates,
+      templateCounts,
+      lineScore,
+      textAt,
+      steps,
+    )
+    const seen = byHash.get(finding.hash)
+    // repeats collapse into the latest occurrence: in a failed log the later one is nearer the failing step
+    byHash.set(finding.hash, seen === undefined ? finding : { ...finding, occurrences: seen.occurrences + 1 })
+  }
+  const owned = Math.max(0, n - chunk.overlap)
+  return {
+    requestId: chunk.requestId,
+    buildId: chunk.buildId,
+    jobName: chunk.jobName,
+    chunkIndex: chunk.index,
+    ...(chunk.totalChunks !== undefined ? { totalChunks: chunk.totalChunks } : {}),
+    lines: owned,
+    lastLine: chunk.firstLine + n - 1,
+    findings: [...byHash.values()],
+  }
+}
+
+const toFinding = (
+  chunk: LogChunk,
+  lines: ChunkText,
+  block: Block,
+  options: AnalyzeOptions,
+  candidates: ReadonlyMap<number, Candidate>,
+  templateCounts: ReadonlyMap<string, number>,
+  lineScore: (i: number) => number,
+  textAt: (i: number) => string,
+  steps: StepMap,
+): FindingFields => {
+  const head = candidates.get(block.head)!
+  const own: Array<string> = []
+  const normalized: Array<string> = []
+  for (let i = block.start; i <= block.end; i++) {
+    const raw = lines.line(i)
+    own.push(raw.includes("\r") ? rawSegment(raw, textAt(i)) : raw)
+    // a scored line's template is its text normalised already
+    normalized.push(candidates.get(i)?.template ?? normalizeLine(textAt(i)))
+  }
+  const signals = [...head.score.signals]
+  const repeats = templateCounts.get(head.template) ?? 1
+  if (repeats > 2)
+    signals.push(`rarity: template seen ${repeats}x in chunk -${rarityPenalty(repeats).toFixed(2)}`)
+  else signals.push("rarity: one-off")
+  // corroborating anchors (a trace under an exception, notes under a compiler error) make a block surer
+  const structure = Math.min(0.06, (block.anchors - 1) * 0.02) + (block.end > block.start ? 0.02 : 0)
+  if (structure > 0) signals.push(`block: ${block.end - block.start + 1} lines +${structure.toFixed(2)}`)
+  // what the failing step printed before it failed is where the reason usually is
+  const failingStep = steps.inFailingStep(block.end) ? FAILING_STEP_BONUS : 0
+  if (failingStep > 0) signals.push(`step: printed by the failing step +${FAILING_STEP_BONUS}`)
+  const confidence = Math.max(
+    0,
+    Math.min(1, (lineScore(block.head) + structure + failingStep) / CONFIDENCE_SCALE),
+  )
+  const context = Math.max(0, options.context)
+  const before: Array<string> = []
+  for (let i = Math.max(0, block.start - context); i < block.start; i++)
+    before.push(displayLine(lines.line(i)))
+  const after: Array<string> = []
+  for (let i = block.end + 1; i <= Math.min(lines.length - 1, block.end + context); i++)
+    after.push(displayLine(lines.line(i)))
+  const lineStart = chunk.firstLine + block.start
+  const lineEnd = chunk.firstLine + block.end
+  return {
+    id: findingId(chunk.requestId, chunk.jobName, lineStart, lineEnd),
+    requestId: chunk.requestId,
+    rank: 0,
+    severity: head.score.severity,
+    confidence: Math.round(confidence * 10000) / 10000,
+    lineStart,
+    lineEnd,
+    lines: own,
+    message: head.cleaned.trim().slice(0, MAX_MESSAGE_CHARS),
+    context: { before, after },
+    occurrences: 1,
+    hash: hashText(normalized.join("\n")),
+    category: head.score.category,
+    signals,
+    jobName: chunk.jobName,
+    jobOutcome: chunk.jobOutcome,
+  }
+}
