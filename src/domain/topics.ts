@@ -1,6 +1,6 @@
 // The broker topics of DESIGN.md and the schema of each topic's messages (memory and Kafka alike).
 import { Schema } from "effect"
-import { ChunkFindings } from "./Finding.js"
+import { ChunkFindingsRecord } from "./Finding.js"
 import { Insight } from "./Insight.js"
 import { LogChunk } from "./LogChunk.js"
 import { Request } from "./Request.js"
@@ -22,7 +22,7 @@ export const Topics = {
   requests: topic("destill.requests", Request),
   logsRaw: topic("destill.logs.raw", LogChunk, "utf8"),
   /** One message per analyzed chunk: its findings and its place in the job (see DESIGN notes in README). */
-  findings: topic("destill.analysis.findings", ChunkFindings),
+  findings: topic("destill.analysis.findings", ChunkFindingsRecord),
   /** One message per explained request (`destill agent insight`), keyed by request id. */
   insights: topic("destill.insights", Insight),
 } as const
