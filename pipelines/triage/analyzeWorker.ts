@@ -12,3 +12,7 @@ parentPort?.on("message", (message: { readonly id: number; readonly chunk: LogCh
     parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) })
   }
 })
+
+// Loaded and listening: the pool scores on its own thread until a worker says so, so a small log never waits for
+// threads to start.
+parentPort?.postMessage({ ready: true })

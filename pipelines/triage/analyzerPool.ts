@@ -56,6 +56,8 @@ export const makeAnalyzerPool = (threads: number) =>
     const pending = new Map<number, Pending>()
     const load = new Map<Worker, number>()
     const alive = new Set<Worker>()
+    /** Workers that have loaded their code and said so; until one has, chunks are scored on this thread. */
+    const ready = new Set<Worker>()
     let nextId = 0
     const startWorkers = Effect.acquireRelease(
       Effect.sync(() =>
@@ -69,7 +71,16 @@ export const makeAnalyzerPool = (threads: number) =>
           load.set(worker, 0)
           worker.on(
             "message",
-            (message: { readonly id: number; readonly result?: ChunkFindings; readonly error?: string }) => {
+            (message: {
+              readonly id: number
+              readonly ready?: true
+              readonly result?: ChunkFindings
+              readonly error?: string
+            }) => {
+              if (message.ready) {
+                if (alive.has(worker)) ready.add(worker)
+                return
+              }
               const waiter = pending.get(message.id)
               pending.delete(message.id)
               load.set(worker, (load.get(worker) ?? 1) - 1)
@@ -83,6 +94,7 @@ export const makeAnalyzerPool = (threads: number) =>
           // which scores them on this thread, and no new chunk is sent to it, so nothing hangs or is lost.
           const retire = (reason: string) => {
             alive.delete(worker)
+            ready.delete(worker)
             for (const [id, waiter] of pending) {
               if (waiter.worker !== worker) continue
               pending.delete(id)
@@ -97,12 +109,13 @@ export const makeAnalyzerPool = (threads: number) =>
       ),
       (all) => Effect.promise(() => Promise.all(all.map((w) => w.terminate()))),
     )
-    // Threads start with the first job longer than one chunk: a small log is scored before they would be up.
+    // Threads start with the first job longer than one chunk, and take chunks once they have loaded (~0.2 s):
+    // until then this thread scores, so a log of a few MB is done before they would have helped.
     const scope = yield* Effect.scope
     const workers = yield* Effect.cached(Scope.extend(startWorkers, scope))
     const leastBusy = () => {
       let best: Worker | undefined
-      for (const w of alive) if (best === undefined || (load.get(w) ?? 0) < (load.get(best) ?? 0)) best = w
+      for (const w of ready) if (best === undefined || (load.get(w) ?? 0) < (load.get(best) ?? 0)) best = w
       return best
     }
     return {

@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { gzipSync } from "node:zlib"
 import { afterAll, describe, expect, it } from "vitest"
+import { writeLog } from "../../bench/generateLog.js"
 import { runCli, tempDir } from "../support/cli.js"
 
 const example = path.resolve(import.meta.dirname, "../../examples/failing-build.log")
@@ -81,6 +82,21 @@ describe("destill analyze", () => {
     const strip = (out: string) =>
       JSON.parse(out).findings.map((f: { lines: string[]; lineStart: number }) => [f.lineStart, f.lines])
     expect(strip(piped.stdout)).toEqual(strip(plain.stdout))
+  })
+
+  it("finds the same failures with and without scoring threads, on a log long enough for them to join", async () => {
+    // ~30 chunks: the first are scored on the main thread while the threads start, the rest on the threads
+    const log = path.join(tmp.dir, "long.log")
+    await writeLog({ sizeBytes: 16 * 1024 * 1024, seed: 11 }, log)
+    const run = async (jobs: string) => {
+      const r = await runCli(["analyze", log, "--no-store", "--format", "json", "--top", "50", "-j", jobs])
+      expect(r.code, r.stderr).toBe(0)
+      return JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>> }
+    }
+    const [alone, threaded] = await Promise.all([run("0"), run("2")])
+    const comparable = (report: typeof alone) => report.findings.map(({ id: _i, ...rest }) => rest)
+    expect(alone.findings).toHaveLength(50)
+    expect(comparable(threaded)).toEqual(comparable(alone))
   })
 
   it("streams one finding per line with --format jsonl", async () => {
