@@ -50,8 +50,12 @@ const rarityPenalty = (count: number): number => (count <= 2 ? 0 : Math.min(0.25
 export const findingId = (requestId: string, jobName: string, lineStart: number, lineEnd: number): string =>
   hashText(`${requestId}\u0000${jobName}\u0000${lineStart}\u0000${lineEnd}`).slice(0, 32)
 
-const scoreCandidates = (lines: ChunkText): { candidates: Map<number, Candidate>; steps: StepMap } => {
-  const candidates = new Map<number, Candidate>()
+/** Per line index, the line's scored candidate (undefined for most lines). */
+type Candidates = ReadonlyArray<Candidate | undefined>
+
+const scoreCandidates = (lines: ChunkText): { candidates: Candidates; scored: number; steps: StepMap } => {
+  const candidates = new Array<Candidate | undefined>(lines.length)
+  let scored = 0
   // logs repeat lines verbatim (retries, polling, per-test summaries): a chunk scores each distinct text once
   const verdicts = new Map<string, Verdict | null>()
   const verdictOf = (segment: string): Verdict | null => {
@@ -91,25 +95,34 @@ const scoreCandidates = (lines: ChunkText): { candidates: Map<number, Candidate>
       best = verdictOf(bestText)
     }
     if (best === null) continue
-    candidates.set(i, { score: best.score, cleaned: bestText, template: best.template })
+    candidates[i] = { score: best.score, cleaned: bestText, template: best.template }
+    scored++
     if (best.stepFailed) failures.push(i)
   }
-  return { candidates, steps: new StepMap(starts, failures) }
+  return { candidates, scored, steps: new StepMap(starts, failures) }
 }
 
 /** Scores a chunk and returns the findings it owns (see the ownership rule on `owns`). */
 export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindingsFields => {
   const lines = chunkText(chunk)
   const n = lines.length
-  const { candidates, steps } = scoreCandidates(lines)
+  const { candidates, scored, steps } = scoreCandidates(lines)
   const templateCounts = new Map<string, number>()
-  for (const c of candidates.values())
-    templateCounts.set(c.template, (templateCounts.get(c.template) ?? 0) + 1)
+  if (scored > 0)
+    for (const c of candidates)
+      if (c !== undefined) templateCounts.set(c.template, (templateCounts.get(c.template) ?? 0) + 1)
+  // block finding reads every line's score, most of them zero: one array of them, rarity applied
+  const scores = new Float64Array(n)
+  if (scored > 0)
+    for (let i = 0; i < n; i++) {
+      const c = candidates[i]
+      if (c !== undefined) scores[i] = c.score.score - rarityPenalty(templateCounts.get(c.template) ?? 1)
+    }
 
   const cleanedCache = new Map<number, string>()
   const textAt = (i: number): string => {
-    const scored = candidates.get(i)
-    if (scored !== undefined) return scored.cleaned
+    const candidate = candidates[i]
+    if (candidate !== undefined) return candidate.cleaned
     let text = cleanedCache.get(i)
     if (text === undefined) {
       text = displayLine(lines.line(i))
@@ -117,10 +130,7 @@ export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): Ch
     }
     return text
   }
-  const lineScore = (i: number): number => {
-    const c = candidates.get(i)
-    return c === undefined ? 0 : c.score.score - rarityPenalty(templateCounts.get(c.template) ?? 1)
-  }
+  const lineScore = (i: number): number => scores[i]!
   const blocks = findBlocks({ length: n, scoreAt: lineScore, textAt })
 
   // a block belongs to the chunk that owns the line after it, or to the job's last chunk if it ends the log
@@ -164,20 +174,20 @@ const toFinding = (
   lines: ChunkText,
   block: Block,
   options: AnalyzeOptions,
-  candidates: ReadonlyMap<number, Candidate>,
+  candidates: Candidates,
   templateCounts: ReadonlyMap<string, number>,
   lineScore: (i: number) => number,
   textAt: (i: number) => string,
   steps: StepMap,
 ): FindingFields => {
-  const head = candidates.get(block.head)!
+  const head = candidates[block.head]!
   const own: Array<string> = []
   const normalized: Array<string> = []
   for (let i = block.start; i <= block.end; i++) {
     const raw = lines.line(i)
     own.push(raw.includes("\r") ? rawSegment(raw, textAt(i)) : raw)
     // a scored line's template is its text normalised already
-    normalized.push(candidates.get(i)?.template ?? normalizeLine(textAt(i)))
+    normalized.push(candidates[i]?.template ?? normalizeLine(textAt(i)))
   }
   const signals = [...head.score.signals]
   const repeats = templateCounts.get(head.template) ?? 1
