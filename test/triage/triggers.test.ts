@@ -101,6 +101,35 @@ describe("trigger words", () => {
     )
   })
 
+  it("matches test names exactly as the test-name penalty's original, backtracking pattern did", () => {
+    const original =
+      /\b(?:it|test|describe|context|should)\s*\(\s*['"`]|\btest_\w*(?:error|fail)\w*|\w+(?:Error|Fail)\w*Test\b/i
+    const testName = PENALTIES.find((rule) => rule.name === "test-name")!.pattern
+    const word = fc.constantFrom(
+      "Error",
+      "fail",
+      "FAIL",
+      "Test",
+      "test",
+      "test_",
+      "x",
+      "_",
+      "9",
+      " ",
+      "(",
+      "'",
+      "-",
+    )
+    const text = fc.oneof(
+      line,
+      fc.array(word, { maxLength: 12 }).map((parts) => parts.join("")),
+    )
+    fc.assert(
+      fc.property(text, (t) => testName.test(t) === original.test(t)),
+      { numRuns: 5000 },
+    )
+  })
+
   it("finds a failure word wherever it sits in a long line", () => {
     const filler = "x".repeat(5000)
     expect(prefilterMatches(`${filler} Segmentation fault`)).toBe(true)
