@@ -156,7 +156,8 @@ const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
     "504 ",
   ],
   "exit-code": ["exit", "non-zero"],
-  aborted: ["aborted!", "aborting", "fail", "error"],
+  // fail and error only count after a space (`build failed`, `3 errors`)
+  aborted: ["aborted!", "aborting", " fail", " error"],
   fatal: ["fatal"],
   "error-colon": ["error"],
   "error-upper": ["error"],
@@ -179,7 +180,7 @@ const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
 
 /** Triggers of the penalty rules, by rule name; missing ones are always tried. */
 const PENALTY_TRIGGERS: Record<string, ReadonlyArray<string>> = {
-  summary: ["due to", "error", "one or more tests failed", "your build exited"],
+  summary: ["due to", " error", "one or more tests failed", "your build exited"],
   "info-level": ["info", "debug", "trace", "[error]"],
   passed: ["pass", "ok", "succe", "✓", "✔", "√"],
   "test-name": ["(", "test"],

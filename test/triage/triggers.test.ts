@@ -46,6 +46,16 @@ const vocabulary = [
   ...["System.IO.IOException", "502 Bad", "exited with 2", "retrying", "deprecated", "Downloading", "ok"],
   ...["console.log", "(expected)", "usage:", "--flag  x", "Failures: 0", "0 errors", "3 failed", "did not "],
   ...["\u0130", "\u017f", "\u212a", ".java", "-Werror", "PASSED", "ENOSPC", "EACCES", "FAIL "],
+  ...[
+    "12 Errors",
+    "1 failing",
+    "Build Failed",
+    "tests failed",
+    "aborted!",
+    "Aborting",
+    "due to",
+    "1 error found",
+  ],
 ]
 const line = fc
   .array(fc.constantFrom(...vocabulary), { minLength: 1, maxLength: 10 })
