@@ -22,12 +22,15 @@ interface Candidate {
   /** The cleaned segment that scored (a `\r` line has several). */
   readonly cleaned: string
   readonly template: string
+  /** Index of the template in the chunk's template counts. */
+  readonly templateId: number
 }
 
 /** What scoring one cleaned text yields; equal texts share it. */
 interface Verdict {
   readonly score: LineScore
   readonly template: string
+  readonly templateId: number
   readonly stepFailed: boolean
 }
 
@@ -53,19 +56,37 @@ export const findingId = (requestId: string, jobName: string, lineStart: number,
 /** Per line index, the line's scored candidate (undefined for most lines). */
 type Candidates = ReadonlyArray<Candidate | undefined>
 
-const scoreCandidates = (lines: ChunkText): { candidates: Candidates; scored: number; steps: StepMap } => {
+interface Scored {
+  readonly candidates: Candidates
+  readonly scored: number
+  /** Per template id, how many scored lines of the chunk have that template. */
+  readonly templateCounts: ReadonlyArray<number>
+  readonly steps: StepMap
+}
+
+const scoreCandidates = (lines: ChunkText): Scored => {
   const candidates = new Array<Candidate | undefined>(lines.length)
   let scored = 0
+  // templates are numbered as verdicts find them, so counting a line's template needs no lookup by text
+  const templateIds = new Map<string, number>()
+  const templateCounts: Array<number> = []
   // logs repeat lines verbatim (retries, polling, per-test summaries): a chunk scores each distinct text once
   const verdicts = new Map<string, Verdict | null>()
   const verdictOf = (segment: string): Verdict | null => {
     let verdict = verdicts.get(segment)
     if (verdict === undefined) {
       const score = scoreLine(segment)
-      verdict =
-        score === undefined
-          ? null
-          : { score, template: normalizeLine(segment), stepFailed: STEP_FAILED.test(segment) }
+      if (score === undefined) verdict = null
+      else {
+        const template = normalizeLine(segment)
+        let templateId = templateIds.get(template)
+        if (templateId === undefined) {
+          templateId = templateCounts.length
+          templateIds.set(template, templateId)
+          templateCounts.push(0)
+        }
+        verdict = { score, template, templateId, stepFailed: STEP_FAILED.test(segment) }
+      }
       verdicts.set(segment, verdict)
     }
     return verdict
@@ -95,28 +116,30 @@ const scoreCandidates = (lines: ChunkText): { candidates: Candidates; scored: nu
       best = verdictOf(bestText)
     }
     if (best === null) continue
-    candidates[i] = { score: best.score, cleaned: bestText, template: best.template }
+    candidates[i] = {
+      score: best.score,
+      cleaned: bestText,
+      template: best.template,
+      templateId: best.templateId,
+    }
+    templateCounts[best.templateId]!++
     scored++
     if (best.stepFailed) failures.push(i)
   }
-  return { candidates, scored, steps: new StepMap(starts, failures) }
+  return { candidates, scored, templateCounts, steps: new StepMap(starts, failures) }
 }
 
 /** Scores a chunk and returns the findings it owns (see the ownership rule on `owns`). */
 export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindingsFields => {
   const lines = chunkText(chunk)
   const n = lines.length
-  const { candidates, scored, steps } = scoreCandidates(lines)
-  const templateCounts = new Map<string, number>()
-  if (scored > 0)
-    for (const c of candidates)
-      if (c !== undefined) templateCounts.set(c.template, (templateCounts.get(c.template) ?? 0) + 1)
+  const { candidates, scored, templateCounts, steps } = scoreCandidates(lines)
   // block finding reads every line's score, most of them zero: one array of them, rarity applied
   const scores = new Float64Array(n)
   if (scored > 0)
     for (let i = 0; i < n; i++) {
       const c = candidates[i]
-      if (c !== undefined) scores[i] = c.score.score - rarityPenalty(templateCounts.get(c.template) ?? 1)
+      if (c !== undefined) scores[i] = c.score.score - rarityPenalty(templateCounts[c.templateId]!)
     }
 
   const cleanedCache = new Map<number, string>()
@@ -175,7 +198,7 @@ const toFinding = (
   block: Block,
   options: AnalyzeOptions,
   candidates: Candidates,
-  templateCounts: ReadonlyMap<string, number>,
+  templateCounts: ReadonlyArray<number>,
   lineScore: (i: number) => number,
   textAt: (i: number) => string,
   steps: StepMap,
@@ -190,7 +213,7 @@ const toFinding = (
     normalized.push(candidates[i]?.template ?? normalizeLine(textAt(i)))
   }
   const signals = [...head.score.signals]
-  const repeats = templateCounts.get(head.template) ?? 1
+  const repeats = templateCounts[head.templateId]!
   if (repeats > 2)
     signals.push(`rarity: template seen ${repeats}x in chunk -${rarityPenalty(repeats).toFixed(2)}`)
   else signals.push("rarity: one-off")
