@@ -22,12 +22,15 @@ interface Candidate {
   /** The cleaned segment that scored (a `\r` line has several). */
   readonly cleaned: string
   readonly template: string
+  /** Index of the template in the chunk's template counts. */
+  readonly templateId: number
 }
 
 /** What scoring one cleaned text yields; equal texts share it. */
 interface Verdict {
   readonly score: LineScore
   readonly template: string
+  readonly templateId: number
   readonly stepFailed: boolean
 }
 
@@ -50,18 +53,40 @@ const rarityPenalty = (count: number): number => (count <= 2 ? 0 : Math.min(0.25
 export const findingId = (requestId: string, jobName: string, lineStart: number, lineEnd: number): string =>
   hashText(`${requestId}\u0000${jobName}\u0000${lineStart}\u0000${lineEnd}`).slice(0, 32)
 
-const scoreCandidates = (lines: ChunkText): { candidates: Map<number, Candidate>; steps: StepMap } => {
-  const candidates = new Map<number, Candidate>()
+/** Per line index, the line's scored candidate (undefined for most lines). */
+type Candidates = ReadonlyArray<Candidate | undefined>
+
+interface Scored {
+  readonly candidates: Candidates
+  readonly scored: number
+  /** Per template id, how many scored lines of the chunk have that template. */
+  readonly templateCounts: ReadonlyArray<number>
+  readonly steps: StepMap
+}
+
+const scoreCandidates = (lines: ChunkText): Scored => {
+  const candidates = new Array<Candidate | undefined>(lines.length)
+  let scored = 0
+  // templates are numbered as verdicts find them, so counting a line's template needs no lookup by text
+  const templateIds = new Map<string, number>()
+  const templateCounts: Array<number> = []
   // logs repeat lines verbatim (retries, polling, per-test summaries): a chunk scores each distinct text once
   const verdicts = new Map<string, Verdict | null>()
   const verdictOf = (segment: string): Verdict | null => {
     let verdict = verdicts.get(segment)
     if (verdict === undefined) {
       const score = scoreLine(segment)
-      verdict =
-        score === undefined
-          ? null
-          : { score, template: normalizeLine(segment), stepFailed: STEP_FAILED.test(segment) }
+      if (score === undefined) verdict = null
+      else {
+        const template = normalizeLine(segment)
+        let templateId = templateIds.get(template)
+        if (templateId === undefined) {
+          templateId = templateCounts.length
+          templateIds.set(template, templateId)
+          templateCounts.push(0)
+        }
+        verdict = { score, template, templateId, stepFailed: STEP_FAILED.test(segment) }
+      }
       verdicts.set(segment, verdict)
     }
     return verdict
@@ -91,25 +116,36 @@ const scoreCandidates = (lines: ChunkText): { candidates: Map<number, Candidate>
       best = verdictOf(bestText)
     }
     if (best === null) continue
-    candidates.set(i, { score: best.score, cleaned: bestText, template: best.template })
+    candidates[i] = {
+      score: best.score,
+      cleaned: bestText,
+      template: best.template,
+      templateId: best.templateId,
+    }
+    templateCounts[best.templateId]!++
+    scored++
     if (best.stepFailed) failures.push(i)
   }
-  return { candidates, steps: new StepMap(starts, failures) }
+  return { candidates, scored, templateCounts, steps: new StepMap(starts, failures) }
 }
 
 /** Scores a chunk and returns the findings it owns (see the ownership rule on `owns`). */
 export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindingsFields => {
   const lines = chunkText(chunk)
   const n = lines.length
-  const { candidates, steps } = scoreCandidates(lines)
-  const templateCounts = new Map<string, number>()
-  for (const c of candidates.values())
-    templateCounts.set(c.template, (templateCounts.get(c.template) ?? 0) + 1)
+  const { candidates, scored, templateCounts, steps } = scoreCandidates(lines)
+  // block finding reads every line's score, most of them zero: one array of them, rarity applied
+  const scores = new Float64Array(n)
+  if (scored > 0)
+    for (let i = 0; i < n; i++) {
+      const c = candidates[i]
+      if (c !== undefined) scores[i] = c.score.score - rarityPenalty(templateCounts[c.templateId]!)
+    }
 
   const cleanedCache = new Map<number, string>()
   const textAt = (i: number): string => {
-    const scored = candidates.get(i)
-    if (scored !== undefined) return scored.cleaned
+    const candidate = candidates[i]
+    if (candidate !== undefined) return candidate.cleaned
     let text = cleanedCache.get(i)
     if (text === undefined) {
       text = displayLine(lines.line(i))
@@ -117,10 +153,7 @@ export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): Ch
     }
     return text
   }
-  const lineScore = (i: number): number => {
-    const c = candidates.get(i)
-    return c === undefined ? 0 : c.score.score - rarityPenalty(templateCounts.get(c.template) ?? 1)
-  }
+  const lineScore = (i: number): number => scores[i]!
   const blocks = findBlocks({ length: n, scoreAt: lineScore, textAt })
 
   // a block belongs to the chunk that owns the line after it, or to the job's last chunk if it ends the log
@@ -164,23 +197,23 @@ const toFinding = (
   lines: ChunkText,
   block: Block,
   options: AnalyzeOptions,
-  candidates: ReadonlyMap<number, Candidate>,
-  templateCounts: ReadonlyMap<string, number>,
+  candidates: Candidates,
+  templateCounts: ReadonlyArray<number>,
   lineScore: (i: number) => number,
   textAt: (i: number) => string,
   steps: StepMap,
 ): FindingFields => {
-  const head = candidates.get(block.head)!
+  const head = candidates[block.head]!
   const own: Array<string> = []
   const normalized: Array<string> = []
   for (let i = block.start; i <= block.end; i++) {
     const raw = lines.line(i)
     own.push(raw.includes("\r") ? rawSegment(raw, textAt(i)) : raw)
     // a scored line's template is its text normalised already
-    normalized.push(candidates.get(i)?.template ?? normalizeLine(textAt(i)))
+    normalized.push(candidates[i]?.template ?? normalizeLine(textAt(i)))
   }
   const signals = [...head.score.signals]
-  const repeats = templateCounts.get(head.template) ?? 1
+  const repeats = templateCounts[head.templateId]!
   if (repeats > 2)
     signals.push(`rarity: template seen ${repeats}x in chunk -${rarityPenalty(repeats).toFixed(2)}`)
   else signals.push("rarity: one-off")

@@ -121,6 +121,35 @@ export class LiteralSet {
     return false
   }
 
+  /**
+   * Lists each literal occurring in text[0, end) once: `found[0, returned count)` holds their ids. `hits` is
+   * scratch for the dedup (`hits[id] === mark` once listed): pass a new mark per text.
+   */
+  collect(text: string, end: number, hits: Int32Array, mark: number, found: Int32Array): number {
+    const next = this.next
+    const asciiClass = this.asciiClass
+    let count = 0
+    let row = 0
+    for (let i = 0; i < end; i++) {
+      const c = text.charCodeAt(i)
+      const cls = c < 128 ? asciiClass[c]! : this.symbol(c)
+      if (cls === 0) {
+        row = 0
+        continue
+      }
+      const entry = next[row + cls]!
+      row = entry >> 1
+      if ((entry & 1) === 1) {
+        for (const id of this.outputs[row / this.classes]!) {
+          if (hits[id] === mark) continue
+          hits[id] = mark
+          found[count++] = id
+        }
+      }
+    }
+    return count
+  }
+
   private symbol(c: number): number {
     const k = symbolClass(c)
     return k < 0 ? 0 : this.symbolClasses[k - 128]!

@@ -8,15 +8,14 @@ import {
   PREFILTER_LINE_START,
   ZERO_COUNT,
   type BoostRule,
-  type PenaltyRule,
 } from "./patterns.js"
+import { RuleIndex } from "./ruleIndex.js"
 import {
   boostGate,
-  firstNonSpaceChar,
-  type Gate,
+  collectTriggers,
+  firstNonSpaceCode,
   penaltyGate,
   prefilterMatches,
-  scanTriggers,
   TRIGGER_COUNT,
   ZERO_COUNT_GATE,
 } from "./triggers.js"
@@ -43,42 +42,40 @@ export const isCandidate = (raw: string): boolean => {
 
 const round = (value: number): number => Math.round(value * 100) / 100
 
-interface Gated<R> {
-  readonly rule: R
-  /** What the line must hold for the rule to possibly match. */
-  readonly gate: Gate
-}
+const BY_WEIGHT: ReadonlyArray<BoostRule> = [...BOOSTS].sort((a, b) => b.weight - a.weight)
+const BOOST_INDEX = new RuleIndex(
+  BY_WEIGHT.map((rule) => boostGate(rule.name)),
+  TRIGGER_COUNT,
+)
+/** The penalty rules in order, then the zero-count test as one more rule. */
+const PENALTY_INDEX = new RuleIndex(
+  [...PENALTIES.map((rule) => penaltyGate(rule.name)), ZERO_COUNT_GATE],
+  TRIGGER_COUNT,
+)
+const ZERO_COUNT_RULE = PENALTIES.length
+// penaltyOf reads one word of rule bits
+if (PENALTY_INDEX.words !== 1) throw new Error("more than 31 penalty rules: penaltyOf must walk every word")
+const ZERO_COUNT_WEIGHT = 0.6
+/** Penalty weights by index in PENALTY_INDEX (the zero-count test last). */
+const PENALTY_WEIGHTS = [...PENALTIES.map((rule) => rule.weight), ZERO_COUNT_WEIGHT]
+/** Each rule's signal text, formatted once. */
+const BOOST_SIGNALS = BY_WEIGHT.map((rule) => `pattern:${rule.name} +${rule.weight}`)
+const PENALTY_SIGNALS = [...PENALTIES, { name: "zero-count", weight: ZERO_COUNT_WEIGHT }].map(
+  (rule) => `penalty:${rule.name} -${rule.weight}`,
+)
 
-const BY_WEIGHT: ReadonlyArray<Gated<BoostRule>> = [...BOOSTS]
-  .sort((a, b) => b.weight - a.weight)
-  .map((rule) => ({ rule, gate: boostGate(rule.name) }))
-const GATED_PENALTIES: ReadonlyArray<Gated<PenaltyRule>> = PENALTIES.map((rule) => ({
-  rule,
-  gate: penaltyGate(rule.name),
-}))
-
-// which trigger literals the line being scored holds: hits[id] === mark, a new mark per line
+// the trigger words of the line being scored (hits[id] === mark, a new mark per line) and the rules they open
 const hits = new Int32Array(TRIGGER_COUNT)
+const found = new Int32Array(TRIGGER_COUNT)
 let mark = 0
-const open = (gate: Gate, text: string, first: string, firstNonSpace: string): boolean => {
-  if (gate.first !== undefined && (first === "" || !gate.first.includes(first))) return false
-  if (
-    gate.firstNonSpace !== undefined &&
-    (firstNonSpace === "" || !gate.firstNonSpace.includes(firstNonSpace))
-  )
-    return false
-  const ids = gate.ids
-  if (ids !== undefined) {
-    let hit = false
-    for (let k = 0; k < ids.length && !hit; k++) hit = hits[ids[k]!] === mark
-    if (!hit) return false
-  }
-  const cased = gate.cased
-  if (cased !== undefined) {
-    for (const word of cased) if (text.includes(word)) return true
-    return false
-  }
-  return true
+const openBoosts = new Int32Array(BOOST_INDEX.words)
+const openPenalties = new Int32Array(PENALTY_INDEX.words)
+
+/** True when `text` holds one of the case-sensitive substrings a rule needs (or it needs none). */
+const holdsCased = (cased: ReadonlyArray<string> | undefined, text: string): boolean => {
+  if (cased === undefined) return true
+  for (const word of cased) if (text.includes(word)) return true
+  return false
 }
 /** Only specific rules (at least this weight) count as corroboration; generic words always co-occur. */
 const CORROBORATING_WEIGHT = 0.6
@@ -90,41 +87,56 @@ export const scoreLine = (cleaned: string): LineScore | undefined => {
     hits.fill(0)
     mark = 1
   }
-  scanTriggers(text, text.length, hits, mark)
-  const first = text.charAt(0)
-  const firstNonSpace = firstNonSpaceChar(text)
-  let best: BoostRule | undefined
+  const count = collectTriggers(text, text.length, hits, mark, found)
+  const first = text.length > 0 ? text.charCodeAt(0) : -1
+  const firstNonSpace = firstNonSpaceCode(text)
+  BOOST_INDEX.open(found, count, first, firstNonSpace, openBoosts)
+  let best = -1
   let matched = 0
-  for (const { rule: boost, gate } of BY_WEIGHT) {
-    // rules are sorted strongest first: once one matched, weaker generic rules can neither win nor corroborate
-    if (best !== undefined && (boost.weight < CORROBORATING_WEIGHT || matched >= 4)) break
-    if (!open(gate, text, first, firstNonSpace) || !boost.pattern.test(text)) continue
-    matched++
-    best ??= boost
-  }
-  if (best === undefined) return undefined
-  const signals = [`pattern:${best.name} +${best.weight}`]
-  // corroboration: a line several rules agree on is more likely the real failure
-  const corroboration = Math.min(0.06, (matched - 1) * 0.02)
-  let penalty = 0
-  let penaltyName = ""
-  for (const { rule, gate } of GATED_PENALTIES) {
-    if (rule.weight > penalty && open(gate, text, first, firstNonSpace) && rule.pattern.test(text)) {
-      penalty = rule.weight
-      penaltyName = rule.name
+  // rules are sorted strongest first, bit k being rule k: walk the open ones, lowest bit first
+  scan: for (let w = 0; w < openBoosts.length; w++) {
+    let bits = openBoosts[w]!
+    while (bits !== 0) {
+      const k = (w << 5) + 31 - Math.clz32(bits & -bits)
+      bits &= bits - 1
+      const boost = BY_WEIGHT[k]!
+      // once one matched, weaker generic rules can neither win nor corroborate
+      if (best >= 0 && (boost.weight < CORROBORATING_WEIGHT || matched >= 4)) break scan
+      if (!holdsCased(BOOST_INDEX.cased[k], text) || !boost.pattern.test(text)) continue
+      matched++
+      if (best < 0) best = k
     }
   }
-  if (
-    open(ZERO_COUNT_GATE, text, first, firstNonSpace) &&
-    ZERO_COUNT.test(text) &&
-    !NONZERO_COUNT.test(text) &&
-    penalty < 0.6
-  ) {
-    penalty = 0.6
-    penaltyName = "zero-count"
+  if (best < 0) return undefined
+  const rule = BY_WEIGHT[best]!
+  const signals = [BOOST_SIGNALS[best]!]
+  // corroboration: a line several rules agree on is more likely the real failure
+  const corroboration = Math.min(0.06, (matched - 1) * 0.02)
+  const penalty = penaltyOf(text, count, first, firstNonSpace)
+  if (penalty >= 0) signals.push(PENALTY_SIGNALS[penalty]!)
+  const weight = penalty < 0 ? 0 : PENALTY_WEIGHTS[penalty]!
+  const score = Math.max(0, Math.min(1, rule.weight + corroboration - weight))
+  const severity: Severity = rule.severity === "error" && score < 0.3 ? "info" : rule.severity
+  return { score: round(score), severity, category: rule.category, signals }
+}
+
+/** The strongest penalty rule matching `text` (index into PENALTY_SIGNALS), or -1. */
+const penaltyOf = (text: string, count: number, first: number, firstNonSpace: number): number => {
+  PENALTY_INDEX.open(found, count, first, firstNonSpace, openPenalties)
+  const bits = openPenalties[0]!
+  let penalty = -1
+  for (let k = 0; k < PENALTIES.length; k++) {
+    const rule = PENALTIES[k]!
+    if ((bits & (1 << k)) === 0 || (penalty >= 0 && rule.weight <= PENALTY_WEIGHTS[penalty]!)) continue
+    if (rule.pattern.test(text)) penalty = k
   }
-  if (penalty > 0) signals.push(`penalty:${penaltyName} -${penalty}`)
-  const score = Math.max(0, Math.min(1, best.weight + corroboration - penalty))
-  const severity: Severity = best.severity === "error" && score < 0.3 ? "info" : best.severity
-  return { score: round(score), severity, category: best.category, signals }
+  // a zero count ("0 errors") says nothing failed, unless another count is non-zero
+  if (
+    (bits & (1 << ZERO_COUNT_RULE)) !== 0 &&
+    (penalty < 0 || PENALTY_WEIGHTS[penalty]! < ZERO_COUNT_WEIGHT) &&
+    ZERO_COUNT.test(text) &&
+    !NONZERO_COUNT.test(text)
+  )
+    penalty = ZERO_COUNT_RULE
+  return penalty
 }

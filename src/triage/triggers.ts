@@ -156,7 +156,8 @@ const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
     "504 ",
   ],
   "exit-code": ["exit", "non-zero"],
-  aborted: ["aborted!", "aborting", "fail", "error"],
+  // fail and error only count after a space (`build failed`, `3 errors`)
+  aborted: ["aborted!", "aborting", " fail", " error"],
   fatal: ["fatal"],
   "error-colon": ["error"],
   "error-upper": ["error"],
@@ -179,7 +180,7 @@ const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
 
 /** Triggers of the penalty rules, by rule name; missing ones are always tried. */
 const PENALTY_TRIGGERS: Record<string, ReadonlyArray<string>> = {
-  summary: ["due to", "error", "one or more tests failed", "your build exited"],
+  summary: ["due to", " error", "one or more tests failed", "your build exited"],
   "info-level": ["info", "debug", "trace", "[error]"],
   passed: ["pass", "ok", "succe", "✓", "✔", "√"],
   "test-name": ["(", "test"],
@@ -273,18 +274,25 @@ export const boostGate = (name: string): Gate => gateOf(BOOST_TRIGGERS[name], BO
 export const penaltyGate = (name: string): Gate => gateOf(PENALTY_TRIGGERS[name], undefined)
 export const ZERO_COUNT_GATE: Gate = gateOf(ZERO_COUNT_TRIGGERS, undefined)
 
-/** The first character of `text` that JavaScript's `\s` does not match, or "" for a blank line. */
-export const firstNonSpaceChar = (text: string): string => {
-  for (let i = 0; i < text.length; i++) if (!isRegexSpace(text.charCodeAt(i))) return text.charAt(i)
-  return ""
+/** The UTF-16 code of the first character of `text` that JavaScript's `\s` does not match, or -1 if blank. */
+export const firstNonSpaceCode = (text: string): number => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (!isRegexSpace(c)) return c
+  }
+  return -1
 }
 
 /**
- * The trigger words found in text[0, end): `hits[id] === mark` for each literal present. Callers pass a new
- * mark per line, so the table never needs clearing.
+ * Lists the trigger words found in text[0, end), each once, as ids in `found[0, returned count)`. `hits` is
+ * scratch of TRIGGER_COUNT entries: callers pass a new mark per line, so it never needs clearing.
  */
-export const scanTriggers = (text: string, end: number, hits: Int32Array, mark: number): void => {
-  scoringSet.mark(text, end, hits, mark)
-}
+export const collectTriggers = (
+  text: string,
+  end: number,
+  hits: Int32Array,
+  mark: number,
+  found: Int32Array,
+): number => scoringSet.collect(text, end, hits, mark, found)
 
 export const TRIGGER_COUNT = scoringLiterals.length
