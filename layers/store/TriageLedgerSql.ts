@@ -64,9 +64,12 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
     return sql`
       INSERT INTO triage_chunks
         (request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line, findings)
-      SELECT * FROM json_to_recordset(${jsonbText(rows)}::json) AS r(
+      SELECT r.* FROM json_to_recordset(${jsonbText(rows)}::json) AS r(
         request_id text, job_name text, chunk_index integer, build_id text, total_chunks integer,
         lines integer, last_line integer, findings json)
+      -- a chunk redelivered after its request was finalized has nothing left to add
+      WHERE NOT EXISTS (
+        SELECT 1 FROM triage_progress p WHERE p.request_id = r.request_id AND p.finalized_at IS NOT NULL)
       ON CONFLICT (request_id, job_name, chunk_index) DO UPDATE SET
         total_chunks = EXCLUDED.total_chunks, lines = EXCLUDED.lines, last_line = EXCLUDED.last_line,
         findings = EXCLUDED.findings`.pipe(
@@ -129,6 +132,10 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
         totals: { chunks: claim.expected_chunks, lines: Number(claim.lines), bytes: Number(claim.bytes) },
         chunks,
       })
+      // The ranked findings are saved: the staged chunks (~50 KB each) would only grow the table from here on.
+      yield* sql`DELETE FROM triage_chunks WHERE request_id = ${requestId}`.pipe(
+        Effect.mapError(storeFailure(`clear the staged chunks of ${requestId}`)),
+      )
       return true
     }).pipe(
       sql.withTransaction,

@@ -32,8 +32,9 @@ export interface TriageLedgerShape {
   readonly recordIngested: (requestId: string, totals: IngestTotals) => Effect.Effect<void, StoreError>
   /**
    * Runs `finalize` if every chunk of the request is recorded and nobody finalized it yet, inside the transaction
-   * that claims it: two agents never both finalize, and a finalize that fails leaves the claim for a retry.
-   * Succeeds with whether this call finalized the request.
+   * that claims it: two agents never both finalize, and a finalize that fails leaves the claim for a retry. The
+   * staged chunks are dropped once finalized (chunks redelivered later are not staged again). Succeeds with
+   * whether this call finalized the request.
    */
   readonly finalizeWhenComplete: <E, R>(
     requestId: string,

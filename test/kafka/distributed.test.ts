@@ -106,11 +106,18 @@ describe.runIf(kafkaMockAvailable())("distributed triage", { timeout: 120_000 },
     cluster.startAgent("persist")
     const remote = await completed(requestId)
     expect(comparable(remote)).toEqual(comparable(local))
-    const chunks = await cluster.query<{ n: string }>(
+    expect(remote.stats.chunks).toBe(local.stats.chunks)
+    // stored once each, and the staged chunks cleared once the ranked result was written
+    const stored = await cluster.query<{ n: string }>(
+      "SELECT count(*) AS n FROM findings WHERE request_id = $1",
+      [requestId],
+    )
+    expect(Number(stored[0]?.n)).toBe(local.findings.length)
+    const staged = await cluster.query<{ n: string }>(
       "SELECT count(*) AS n FROM triage_chunks WHERE request_id = $1",
       [requestId],
     )
-    expect(Number(chunks[0]?.n)).toBe(local.stats.chunks)
+    expect(Number(staged[0]?.n)).toBe(0)
   })
 
   it("holds the analyze agents at a bounded lag while persist is down, and completes once it runs", async () => {

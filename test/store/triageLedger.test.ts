@@ -3,7 +3,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Migrator from "@effect/sql/Migrator"
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Option } from "effect"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -41,32 +41,45 @@ const finalize = Effect.gen(function* () {
 })
 
 describe("TriageLedger on PostgreSQL", () => {
-  it.scopedLive("stores each analysed chunk once with its findings, however often it is delivered", () =>
-    Effect.gen(function* () {
-      const dataDir = path.join(yield* tempDir, "data")
-      const program = Effect.gen(function* () {
-        yield* migrate
-        const ledger = yield* TriageLedger
-        yield* ledger.recordIngested(request.id, { lines: 10_000, bytes: 900_000, chunks: 2 })
-        yield* ledger.recordChunks([chunk(0, 3), chunk(1, 2)])
-        // at-least-once: the same chunk again, in a batch of its own and twice within one batch
-        yield* ledger.recordChunks([chunk(1, 2)])
-        yield* ledger.recordChunks([chunk(0, 3), chunk(0, 3)])
-        const { done, completed } = yield* finalize
-        expect(done).toBe(true)
-        expect(completed?.chunks.map((c) => [c.chunkIndex, c.findings.length])).toEqual([
-          [0, 3],
-          [1, 2],
-        ])
-        expect(completed?.chunks[1]?.totalChunks).toBe(2)
-        expect(completed?.chunks[0]?.findings[2]).toEqual(chunk(0, 3).findings[2])
-        // finalized once: a second claim does nothing
-        expect((yield* finalize).done).toBe(false)
-      })
-      yield* program.pipe(
-        Effect.provide(TriageLedgerSqlLive.pipe(Layer.provideMerge(PgliteClientLive({ dataDir })))),
-      )
-    }),
+  it.scopedLive(
+    "stores each analysed chunk once with its findings, however often it is delivered, until finalized",
+    () =>
+      Effect.gen(function* () {
+        const dataDir = path.join(yield* tempDir, "data")
+        const program = Effect.gen(function* () {
+          yield* migrate
+          const ledger = yield* TriageLedger
+          yield* ledger.recordIngested(request.id, { lines: 10_000, bytes: 900_000, chunks: 2 })
+          yield* ledger.recordChunks([chunk(0, 3), chunk(1, 2)])
+          // at-least-once: the same chunk again, in a batch of its own and twice within one batch
+          yield* ledger.recordChunks([chunk(1, 2)])
+          yield* ledger.recordChunks([chunk(0, 3), chunk(0, 3)])
+          const { done, completed } = yield* finalize
+          expect(done).toBe(true)
+          expect(completed?.chunks.map((c) => [c.chunkIndex, c.findings.length])).toEqual([
+            [0, 3],
+            [1, 2],
+          ])
+          expect(completed?.chunks[1]?.totalChunks).toBe(2)
+          expect(completed?.chunks[0]?.findings[2]).toEqual(chunk(0, 3).findings[2])
+          // finalized once: a second claim does nothing
+          expect((yield* finalize).done).toBe(false)
+          // the ranked result is what stays: staged chunks go, and a late redelivery is not staged again
+          const sql = yield* SqlClient.SqlClient
+          const staged = sql<{
+            n: string
+          }>`SELECT count(*) AS n FROM triage_chunks WHERE request_id = ${request.id}`
+          expect((yield* staged)[0]?.n).toBe("0")
+          yield* ledger.recordChunks([chunk(1, 2)])
+          expect((yield* staged)[0]?.n).toBe("0")
+          expect((yield* ledger.progress(request.id)).pipe(Option.map((p) => p.finalized))).toEqual(
+            Option.some(true),
+          )
+        })
+        yield* program.pipe(
+          Effect.provide(TriageLedgerSqlLive.pipe(Layer.provideMerge(PgliteClientLive({ dataDir })))),
+        )
+      }),
   )
 
   it.scopedLive("carries over the findings an older destill staged one row per finding", () =>
