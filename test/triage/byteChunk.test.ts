@@ -2,19 +2,8 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { ByteChunker, type ByteSlice } from "../../src/triage/byteChunk.js"
 import { decodeLines } from "../../src/triage/chunkText.js"
-import { LineSplitter, SplitRejection } from "../../src/triage/split.js"
-
-const cutAt = (bytes: Uint8Array, cuts: ReadonlyArray<number>) => {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
-  const parts: Array<Uint8Array> = []
-  let from = 0
-  for (const p of points) {
-    parts.push(bytes.subarray(from, p))
-    from = p
-  }
-  parts.push(bytes.subarray(from))
-  return parts
-}
+import { SplitRejection } from "../../src/triage/split.js"
+import { cutAt, splitAll } from "../support/byteParts.js"
 
 const chunkAll = (
   parts: ReadonlyArray<Uint8Array>,
@@ -28,12 +17,6 @@ const chunkAll = (
   }
   const rest = chunker.end()
   return rest instanceof SplitRejection ? rest : [...out, ...rest]
-}
-
-const splitAll = (parts: ReadonlyArray<Uint8Array>): Array<string> => {
-  const splitter = new LineSplitter()
-  const lines = parts.flatMap((part) => splitter.push(part) as Array<string>)
-  return [...lines, ...(splitter.end() as Array<string>)]
 }
 
 describe("ByteChunker", () => {

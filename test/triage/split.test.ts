@@ -1,30 +1,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { LineSplitter, SplitRejection } from "../../src/triage/split.js"
-
-const splitAll = (parts: ReadonlyArray<Uint8Array>, splitter = new LineSplitter()) => {
-  const lines: Array<string> = []
-  for (const part of parts) {
-    const out = splitter.push(part)
-    if (out instanceof SplitRejection) return out
-    lines.push(...out)
-  }
-  const rest = splitter.end()
-  if (rest instanceof SplitRejection) return rest
-  return [...lines, ...rest]
-}
-
-const cutAt = (bytes: Uint8Array, cuts: ReadonlyArray<number>) => {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
-  const parts: Array<Uint8Array> = []
-  let from = 0
-  for (const p of points) {
-    parts.push(bytes.subarray(from, p))
-    from = p
-  }
-  parts.push(bytes.subarray(from))
-  return parts
-}
+import { cutAt, splitAll } from "../support/byteParts.js"
 
 describe("LineSplitter", () => {
   it("splits on \\n and \\r\\n and keeps a lone \\r inside its line", () => {
