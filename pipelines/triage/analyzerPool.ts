@@ -3,9 +3,10 @@ import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import { Data, Effect, Scope } from "effect"
-import { ChunkFindings, Finding } from "../../src/domain/Finding.js"
+import type { ChunkFindings, ChunkFindingsRecord } from "../../src/domain/Finding.js"
 import type { LogChunk } from "../../src/domain/LogChunk.js"
-import { analyzeChunk } from "../../src/triage/analyzeChunk.js"
+import { toChunkFindings } from "../../src/triage/analyzeChunk.js"
+import { analyzeChunkFields } from "../../src/triage/chunkAnalysis.js"
 import { releaseChunkBuffer } from "../../src/triage/chunkBuffers.js"
 
 export class AnalyzeFailed extends Data.TaggedError("AnalyzeFailed")<{ readonly message: string }> {}
@@ -14,11 +15,6 @@ export interface ChunkAnalyzer {
   readonly analyze: (chunk: LogChunk) => Effect.Effect<ChunkFindings, AnalyzeFailed>
   readonly threads: number
 }
-
-// Workers post plain records (and structured clone strips prototypes anyway): rebuild the domain classes without
-// re-validating.
-const revive = (plain: ChunkFindings): ChunkFindings =>
-  new ChunkFindings({ ...plain, findings: plain.findings.map((f) => new Finding(f, true)) }, true)
 
 /**
  * Findings keep a few lines of a chunk; in V8 those are slices that pin the whole chunk's text in memory. Copying
@@ -30,10 +26,10 @@ const inline: ChunkAnalyzer = {
   analyze: (chunk) =>
     Effect.try({
       try: () => {
-        const result = analyzeChunk(chunk, { context: chunk.context })
-        if (chunk.utf8 === undefined) return revive(structuredClone(result))
+        const fields = analyzeChunkFields(chunk, { context: chunk.context })
+        if (chunk.utf8 === undefined) return toChunkFindings(structuredClone(fields))
         releaseChunkBuffer(chunk.utf8)
-        return result
+        return toChunkFindings(fields)
       },
       catch: (error) =>
         new AnalyzeFailed({ message: `scoring chunk ${chunk.index} failed: ${String(error)}` }),
@@ -74,7 +70,7 @@ export const makeAnalyzerPool = (threads: number) =>
             (message: {
               readonly id: number
               readonly ready?: true
-              readonly result?: ChunkFindings
+              readonly result?: ChunkFindingsRecord
               readonly error?: string
             }) => {
               if (message.ready) {
@@ -85,7 +81,7 @@ export const makeAnalyzerPool = (threads: number) =>
               pending.delete(message.id)
               load.set(worker, (load.get(worker) ?? 1) - 1)
               if (!waiter) return
-              if (message.result) waiter.resume(Effect.succeed(revive(message.result)))
+              if (message.result) waiter.resume(Effect.succeed(toChunkFindings(message.result)))
               else
                 waiter.resume(Effect.fail(new AnalyzeFailed({ message: message.error ?? "worker failed" })))
             },

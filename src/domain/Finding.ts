@@ -58,12 +58,17 @@ export class ChunkFindings extends Schema.Class<ChunkFindings>("ChunkFindings")(
   findings: Schema.Array(Finding),
 }) {}
 
+/** A Finding's fields as plain data: what a scoring thread builds (it never loads effect) and what brokers carry. */
+export const FindingRecord = Schema.Struct(Finding.fields)
+export type FindingRecord = typeof FindingRecord.Type
+
 /**
- * A chunk's findings as read off a broker: the same fields as plain data. Consumers only read them, and building
- * class instances for every finding of every message would cost a persist agent a third of its decoding.
+ * A chunk's findings as plain data, as read off a broker or posted by a scoring thread. Consumers only read them,
+ * and building class instances for every finding of every message would cost a persist agent a third of its
+ * decoding.
  */
 export const ChunkFindingsRecord = Schema.Struct({
   ...ChunkFindings.fields,
-  findings: Schema.Array(Schema.Struct(Finding.fields)),
+  findings: Schema.Array(FindingRecord),
 })
 export type ChunkFindingsRecord = typeof ChunkFindingsRecord.Type

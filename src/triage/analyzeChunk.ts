@@ -1,5 +1,5 @@
 // Analyses one log chunk into the domain's ChunkFindings (chunkAnalysis.ts does the work, as plain records).
-import { ChunkFindings, Finding } from "../domain/Finding.js"
+import { ChunkFindings, type ChunkFindingsRecord, Finding } from "../domain/Finding.js"
 import type { LogChunk } from "../domain/LogChunk.js"
 import { type AnalyzeOptions, analyzeChunkFields } from "./chunkAnalysis.js"
 
@@ -11,11 +11,13 @@ export { type AnalyzeOptions, CONFIDENCE_SCALE, findingId } from "./chunkAnalysi
  */
 const UNCHECKED = { disableValidation: true } as const
 
-/** Scores a chunk and returns the findings it owns. */
-export const analyzeChunk = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindings => {
-  const fields = analyzeChunkFields(chunk, options)
-  return new ChunkFindings(
-    { ...fields, findings: fields.findings.map((finding) => new Finding(finding, UNCHECKED)) },
+/** The domain classes around a chunk analysis's plain records (from this thread or a scoring thread). */
+export const toChunkFindings = (record: ChunkFindingsRecord): ChunkFindings =>
+  new ChunkFindings(
+    { ...record, findings: record.findings.map((finding) => new Finding(finding, UNCHECKED)) },
     UNCHECKED,
   )
-}
+
+/** Scores a chunk and returns the findings it owns. */
+export const analyzeChunk = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindings =>
+  toChunkFindings(analyzeChunkFields(chunk, options))

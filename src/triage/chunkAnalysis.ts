@@ -1,8 +1,7 @@
 // Analyses one log chunk: prefilter, score candidate lines, group them into blocks, weigh rarity, dedup,
 // and report the blocks this chunk owns as findings. Plain records, not Schema classes: a scoring thread runs
 // this without loading effect (its heap then stays small), and the receiving side revives them anyway.
-import type { Schema } from "effect"
-import type { ChunkFindings, Finding } from "../domain/Finding.js"
+import type { ChunkFindingsRecord, FindingRecord } from "../domain/Finding.js"
 import type { LogChunk } from "../domain/LogChunk.js"
 import { findBlocks, type Block } from "./blocks.js"
 import { UNSURE } from "./bytePrefilter.js"
@@ -32,13 +31,6 @@ interface Verdict {
   readonly template: string
   readonly templateId: number
   readonly stepFailed: boolean
-}
-
-/** A Finding's fields, as a plain object. */
-export type FindingFields = Schema.Struct.Type<typeof Finding.fields>
-/** A ChunkFindings' fields, its findings as plain objects. */
-export type ChunkFindingsFields = Omit<Schema.Struct.Type<typeof ChunkFindings.fields>, "findings"> & {
-  readonly findings: ReadonlyArray<FindingFields>
 }
 
 const MAX_MESSAGE_CHARS = 500
@@ -130,7 +122,7 @@ const scoreCandidates = (lines: ChunkText): Scored => {
 }
 
 /** Scores a chunk and returns the findings it owns (see the ownership rule on `owns`). */
-export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindingsFields => {
+export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindingsRecord => {
   const lines = chunkText(chunk)
   const n = lines.length
   const { candidates, scored, templateCounts, steps } = scoreCandidates(lines)
@@ -161,7 +153,7 @@ export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): Ch
   const owns = (block: Block): boolean =>
     (block.end + 1 >= chunk.overlap && block.end + 1 < n) || (isLast && block.end === n - 1)
 
-  const byHash = new Map<string, FindingFields>()
+  const byHash = new Map<string, FindingRecord>()
   for (const block of blocks) {
     if (!owns(block)) continue
     const finding = toFinding(
@@ -202,7 +194,7 @@ const toFinding = (
   lineScore: (i: number) => number,
   textAt: (i: number) => string,
   steps: StepMap,
-): FindingFields => {
+): FindingRecord => {
   const head = candidates[block.head]!
   const own: Array<string> = []
   const normalized: Array<string> = []
