@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import { SqlClient } from "@effect/sql"
 import { Effect, ManagedRuntime } from "effect"
-import { Kafka, logLevel, Partitioners } from "kafkajs"
+import { Kafka, logLevel, Partitioners } from "../../layers/broker/kafka/kafkajs.js"
 import { PostgresClientLive } from "../../layers/store/postgres.js"
 import { binary, runCli, type CliResult } from "../support/cli.js"
 import { startKafkaMock, type KafkaMock } from "../support/kafkaMock.js"

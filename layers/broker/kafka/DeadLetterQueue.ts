@@ -1,7 +1,7 @@
 // Reading destill.dlq: list what is parked there, or replay it onto its original topics. Replay remembers how
 // far it got in its own consumer group, so a letter is replayed once however often the command runs.
 import { randomUUID } from "node:crypto"
-import { Kafka, logLevel } from "kafkajs"
+import { Kafka, logLevel } from "./kafkajs.js"
 import { Effect, Schema } from "effect"
 import { DeadLetter, dlqTopic } from "../../../src/domain/topics.js"
 import { brokerFailure, unreachable } from "./brokerFailure.js"

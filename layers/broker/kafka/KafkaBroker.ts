@@ -1,6 +1,6 @@
 // The Broker port on Kafka (Redpanda or Apache Kafka) through kafkajs: keyed, batched publish; consumer groups
 // as Streams with at-least-once commits; topics created on start; poison messages parked on destill.dlq.
-import { Kafka, logLevel, type PartitionerArgs, Partitioners } from "kafkajs"
+import { Kafka, logLevel, type PartitionerArgs, Partitioners } from "./kafkajs.js"
 import { Context, Deferred, Effect, Either, Layer } from "effect"
 import { BrokerError } from "../../../src/domain/errors.js"
 import { DeadLetter, dlqTopic, type Topic, Topics } from "../../../src/domain/topics.js"

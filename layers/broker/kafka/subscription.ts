@@ -1,6 +1,6 @@
 // One consumer-group subscription as an Effect Stream: a bounded queue fed by kafkajs that pauses the consumer
 // when full and resumes it once drained, offsets committed only behind completed deliveries (at-least-once).
-import { Consumer, Kafka, logLevel } from "kafkajs"
+import { type Consumer, Kafka, logLevel } from "./kafkajs.js"
 import { Deferred, Effect, Either, Queue, Runtime, Stream } from "effect"
 import { BrokerError } from "../../../src/domain/errors.js"
 import type { DeadLetter, Topic } from "../../../src/domain/topics.js"
