@@ -40,8 +40,12 @@ describe("Kafka codec", () => {
     const back = Either.getOrThrow(decode(wire))
     expect(Buffer.from(back.utf8!).equals(Buffer.from(bytes))).toBe(true)
     expect(back.firstLine).toBe(40)
-    // its own memory: a view would hold the whole fetch response it arrived in
-    expect(back.utf8!.byteLength).toBe(back.utf8!.buffer.byteLength)
+    // not a view of the message it arrived in (that would hold the whole fetch response), but a copy in shared
+    // memory that a scoring thread reads where it lies
+    expect(back.utf8!.buffer).not.toBe(wire.buffer)
+    expect(back.utf8!.buffer).toBeInstanceOf(SharedArrayBuffer)
+    wire.fill(0)
+    expect(Buffer.from(back.utf8!).equals(Buffer.from(bytes))).toBe(true)
   })
 
   it("keeps a chunk without bytes (lines decoded upstream) as plain JSON", () => {

@@ -3,6 +3,7 @@
 // free of the escaping, base64 and string-length scans that would cost more than analysing the chunk.
 import { Either, ParseResult, Schema } from "effect"
 import type { Topic } from "../../../src/domain/topics.js"
+import { takeChunkBuffer } from "../../../src/triage/chunkBuffers.js"
 
 const NEWLINE = 10
 
@@ -48,14 +49,24 @@ const parseJson = (text: string): Either.Either<unknown, string> => {
   }
 }
 
-/** The JSON fields of a message, with the payload (copied out of the fetch buffer it arrived in) put back. */
+/**
+ * The payload, copied out of the fetch buffer it arrived in (a view would pin the whole fetch response), into one
+ * of the recycled shared chunk buffers: the scoring thread reads it where it lies, and handing the buffer back
+ * after scoring spares the agent an off-heap allocation per chunk (see chunkBuffers).
+ */
+const payloadCopy = (bytes: Buffer): Uint8Array => {
+  const copy = takeChunkBuffer(bytes.length).subarray(0, bytes.length)
+  copy.set(bytes)
+  return copy
+}
+
+/** The JSON fields of a message, with the payload put back. */
 const unframe = (raw: Buffer, payload: string | undefined): Either.Either<unknown, string> => {
   const end = payload === undefined ? -1 : raw.indexOf(NEWLINE)
   if (end < 0) return parseJson(raw.toString("utf8"))
   return Either.map(parseJson(raw.toString("utf8", 0, end)), (json) =>
     typeof json === "object" && json !== null && !Array.isArray(json)
-      ? // a view would pin the whole fetch response, and a worker thread would be sent all of it
-        { ...json, [payload!]: new Uint8Array(raw.subarray(end + 1)) }
+      ? { ...json, [payload!]: payloadCopy(raw.subarray(end + 1)) }
       : json,
   )
 }
