@@ -44,10 +44,12 @@ export interface IngestOptions {
   /** Jobs read at once (CI builds have many). */
   readonly jobConcurrency?: number
   /**
-   * How chunks travel. `utf8` (default): raw UTF-8 that the scoring side decodes, in a buffer of the chunk's own,
-   * safe with any broker. `shared`: the same bytes left in the chunker's recycled shared memory, for an
-   * in-process broker whose scoring threads hand the buffer back (see chunkBuffers). `lines`: decoded here.
-   * Lines cut at a non-default length are always decoded here, where the cut is known.
+   * How chunks travel. `utf8` (default): raw UTF-8 that the scoring side decodes, in a buffer of the chunk's own
+   * when the broker keeps the values it is given (in memory); a broker that serialises them on publish (Kafka)
+   * is lent the chunker's recycled buffer instead, taken back once publish returns. `shared`: the bytes left in
+   * the chunker's recycled shared memory, for an in-process broker whose scoring threads hand the buffer back
+   * (see chunkBuffers). `lines`: decoded here. Lines cut at a non-default length are always decoded here, where
+   * the cut is known.
    */
   readonly transport?: "lines" | "utf8" | "shared"
 }
@@ -73,22 +75,23 @@ const asUtf8 = ({ utf8, ...slice }: ByteSlice): ChunkBody => {
   return { ...slice, lines: [], utf8: own }
 }
 
-/** Bytes in, chunk bodies out. Chunks are cut the same way whichever way they travel. */
-const readerOf = (options: IngestOptions) => {
+/**
+ * Bytes in, chunk bodies out. Chunks are cut the same way whichever way they travel. `lent`: bodies whose bytes
+ * go back to the chunker's buffers once published.
+ */
+const readerOf = (options: IngestOptions, copiesOnPublish: boolean) => {
   const limits = options.splitLimits ?? defaultSplitLimits
   const chunker = new ByteChunker(limits, options.chunkLimits)
   const transport = options.transport ?? "utf8"
   // the scoring side decodes with the default cut of long lines: another cut is applied here instead
-  const body =
-    transport === "lines" || limits.keepLineChars !== defaultSplitLimits.keepLineChars
-      ? asLines(limits.keepLineChars)
-      : transport === "shared"
-        ? asShared
-        : asUtf8
+  const decoded = transport === "lines" || limits.keepLineChars !== defaultSplitLimits.keepLineChars
+  const lent = !decoded && transport === "utf8" && copiesOnPublish
+  const body = decoded ? asLines(limits.keepLineChars) : transport === "shared" || lent ? asShared : asUtf8
   const bodies = (slices: Array<ByteSlice> | SplitRejection) =>
     slices instanceof SplitRejection ? slices : slices.map(body)
   return {
     chunker,
+    lent,
     push: (bytes: Uint8Array) => bodies(chunker.push(bytes)),
     end: () => bodies(chunker.end()),
   }
@@ -103,7 +106,7 @@ const ingestJob = (
 ) =>
   Effect.gen(function* () {
     const broker = yield* Broker
-    const reader = readerOf(options)
+    const reader = readerOf(options, broker.copiesOnPublish)
     const counts = reader.chunker
     let bytesSeen = 0
     let linesSeen = 0
@@ -151,6 +154,7 @@ const ingestJob = (
             Topics.logsRaw,
             bodies.map((body) => ({ key: buildId, value: toChunk(body) })),
           )
+          if (reader.lent) for (const body of bodies) releaseChunkBuffer(body.utf8)
         }
       })
     yield* Stream.runForEach(job.bytes, (bytes) => Effect.suspend(() => publish(reader.push(bytes))))

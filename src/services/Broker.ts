@@ -14,6 +14,11 @@ export interface Delivery<A> extends Message<A> {
 }
 
 export interface BrokerShape {
+  /**
+   * Whether `publish` has serialised the values by the time it returns (Kafka), so a publisher may reuse their
+   * memory at once; otherwise (in memory) the values themselves are handed on and must not change.
+   */
+  readonly copiesOnPublish: boolean
   /** Publish in order; suspends while the topic is full (backpressure), never drops. */
   readonly publish: <A, I>(
     topic: Topic<A, I>,

@@ -141,6 +141,8 @@ export const make = (options: KafkaBrokerOptions) =>
       send(dlqTopic, [{ key: letter.key, value: JSON.stringify(letter) }])
 
     const broker = Broker.of({
+      // messages are encoded (copied) before publish starts sending them
+      copiesOnPublish: true,
       publish,
       subscribe: <A, I>(topic: Topic<A, I>, group: string) =>
         subscription({

@@ -26,6 +26,7 @@ export const make = (options: MemoryBrokerOptions) =>
       })
 
     return Broker.of({
+      copiesOnPublish: false,
       publish: <A, I>(topic: Topic<A, I>, messages: Iterable<Message<A>>) =>
         Effect.flatMap(queueOf(topic.name), (queue) =>
           Queue.offerAll(queue, messages as Iterable<Message<unknown>>),
