@@ -29,6 +29,13 @@ export interface KafkaBrokerOptions {
   readonly lagLimits?: ReadonlyArray<LagLimit>
   /** How long a silent group member keeps its partitions; default 30 s. */
   readonly sessionTimeoutMs?: number
+  /**
+   * How long the broker may hold a fetch that finds nothing new; default 50 ms. Kafka and Redpanda answer as soon
+   * as messages arrive, so there this only sets how often an idle agent asks. A broker that holds every empty
+   * fetch for the whole wait (librdkafka's mock cluster, which the tests and the bench run) adds up to this much
+   * latency at every hand-over between stages.
+   */
+  readonly fetchWaitMs?: number
 }
 
 export { BrokerDrain, parseBrokers } from "./BrokerDrain.js"
@@ -155,6 +162,7 @@ export const make = (options: KafkaBrokerOptions) =>
           deadLetter,
           counter,
           sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+          fetchWaitMs: options.fetchWaitMs ?? 50,
         }),
     })
     return {

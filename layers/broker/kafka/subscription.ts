@@ -24,6 +24,8 @@ export interface SubscriptionSettings<A, I> {
   /** Shared by the process's subscriptions: deliveries completed so far. */
   readonly counter: { completed: number }
   readonly sessionTimeoutMs: number
+  /** How long the broker may hold a fetch that finds nothing (see KafkaBrokerOptions.fetchWaitMs). */
+  readonly fetchWaitMs: number
 }
 
 const End = Symbol("End")
@@ -75,7 +77,7 @@ export const subscription = <A, I>(
         rebalanceTimeout: settings.sessionTimeoutMs * 2,
         heartbeatInterval: Math.max(500, Math.floor(settings.sessionTimeoutMs / 10)),
         maxBytesPerPartition: 16 * 1024 * 1024,
-        maxWaitTimeInMs: 200,
+        maxWaitTimeInMs: settings.fetchWaitMs,
         // A consumer that hits a protocol error mid-rebalance rejoins instead of dying; uncommitted messages are
         // redelivered, so a restart loses nothing.
         retry: { retries: 5, initialRetryTime: 300, restartOnFailure: async () => true },

@@ -65,6 +65,7 @@ export const distributedTuning = readConfig(
     maxLag: positive("DESTILL_MAX_LAG", 16),
     poolSize: positive("DESTILL_DB_POOL", 10),
     sessionTimeoutMs: positive("DESTILL_KAFKA_SESSION_TIMEOUT_MS", 30_000),
+    fetchWaitMs: positive("DESTILL_KAFKA_FETCH_WAIT_MS", 50),
   }),
 )
 
@@ -91,6 +92,7 @@ export const kafkaLayer = (
         replicationFactor: tuning.replicationFactor,
         lagLimits,
         sessionTimeoutMs: tuning.sessionTimeoutMs,
+        fetchWaitMs: tuning.fetchWaitMs,
       })
     }),
   )
