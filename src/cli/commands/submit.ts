@@ -96,36 +96,52 @@ export const submitRequest = (settings: SubmitSettings, wait: Option.Option<Outp
           yield* requireDatabase(reference === "-" ? "destill submit - (standard input)" : "--wait"),
         )
       : Option.none()
-    const request = new Request({
-      id: RequestId.make(randomUUID()),
-      source: reference,
-      buildId: reference === "-" ? "stdin" : isUrl(reference) ? reference : `file:${reference}`,
-      outcome: settings.outcome,
-      createdAt: Date.now(),
-      options: { top: settings.top, context: settings.context, minConfidence: settings.minConfidence },
-    })
-    const record = Effect.flatMap(Store, (store) => store.createRequest(request))
-    const fetchHere = Effect.gen(function* () {
-      const source = yield* (yield* LogSource).resolve("-", { outcome: settings.outcome })
-      yield* ingestSource(request, source)
-    })
-    const publish = Effect.flatMap(Broker, (broker) =>
-      broker.publish(Topics.requests, [{ key: request.id, value: request }]),
+    // Created once the broker and the database are connected: a request's duration is the agents' work, not
+    // this process's start-up.
+    const newRequest = Effect.sync(
+      () =>
+        new Request({
+          id: RequestId.make(randomUUID()),
+          source: reference,
+          buildId: reference === "-" ? "stdin" : isUrl(reference) ? reference : `file:${reference}`,
+          outcome: settings.outcome,
+          createdAt: Date.now(),
+          options: { top: settings.top, context: settings.context, minConfidence: settings.minConfidence },
+        }),
     )
-    const follow = Option.match(wait, {
-      onNone: () => Console.log(request.id),
-      onSome: (outputFormat) =>
-        Console.error(`destill: submitted ${request.id}; waiting for the agents`).pipe(
-          Effect.zipRight(printRequest(request.id, outputFormat)),
-        ),
-    })
+    const record = (request: Request) => Effect.flatMap(Store, (store) => store.createRequest(request))
+    const fetchHere = (request: Request) =>
+      Effect.gen(function* () {
+        const source = yield* (yield* LogSource).resolve("-", { outcome: settings.outcome })
+        yield* ingestSource(request, source)
+      })
+    const publish = (request: Request) =>
+      Effect.flatMap(Broker, (broker) =>
+        broker.publish(Topics.requests, [{ key: request.id, value: request }]),
+      )
+    const follow = (request: Request) =>
+      Option.match(wait, {
+        onNone: () => Console.log(request.id),
+        onSome: (outputFormat) =>
+          Console.error(`destill: submitted ${request.id}; waiting for the agents`).pipe(
+            Effect.zipRight(printRequest(request.id, outputFormat)),
+          ),
+      })
     const kafka = kafkaLayer(brokers, "destill-submit")
     return yield* Option.match(databaseUrl, {
-      onNone: () => Effect.zipRight(publish, follow).pipe(Effect.provide(Layer.merge(kafka, Store.None))),
-      onSome: (url) =>
-        Effect.all([record, reference === "-" ? fetchHere : publish, follow], { discard: true }).pipe(
-          Effect.provide(Layer.mergeAll(kafka, postgresLayer(url), logSourceLayer)),
+      onNone: () =>
+        Effect.flatMap(newRequest, (request) => Effect.zipRight(publish(request), follow(request))).pipe(
+          Effect.provide(Layer.merge(kafka, Store.None)),
         ),
+      onSome: (url) =>
+        Effect.flatMap(newRequest, (request) =>
+          Effect.all(
+            [record(request), reference === "-" ? fetchHere(request) : publish(request), follow(request)],
+            {
+              discard: true,
+            },
+          ),
+        ).pipe(Effect.provide(Layer.mergeAll(kafka, postgresLayer(url), logSourceLayer))),
     })
   })
 
