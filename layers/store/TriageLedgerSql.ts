@@ -3,7 +3,8 @@
 // one agent finalizes a request.
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
-import { ChunkFindings, Finding } from "../../src/domain/Finding.js"
+import { type ChunkFindings, FindingRecord } from "../../src/domain/Finding.js"
+import { toChunkFindings } from "../../src/triage/analyzeChunk.js"
 import { TriageLedger, type TriageLedgerShape } from "../../src/services/TriageLedger.js"
 import type { StoreError } from "../../src/domain/errors.js"
 import type { Store } from "../../src/services/Store.js"
@@ -21,7 +22,7 @@ interface ChunkRow {
   readonly last_line: number
 }
 
-const decodeFinding = Schema.decodeUnknown(Finding)
+const decodeFindings = Schema.decodeUnknown(Schema.Array(FindingRecord))
 
 /** jsonb cannot hold NUL: a log line carrying one is stored with U+FFFD instead of failing the batch. */
 const jsonbText = (value: unknown): string => {
@@ -42,7 +43,7 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
   const recordChunks: TriageLedgerShape["recordChunks"] = (batches) => {
     if (batches.length === 0) return Effect.void
     // One statement may not upsert a row twice: the last copy of a chunk wins.
-    const chunks = new Map<string, ChunkRow & { readonly findings: ReadonlyArray<Finding> }>()
+    const chunks = new Map<string, ChunkRow & { readonly findings: ReadonlyArray<FindingRecord> }>()
     let findings = 0
     for (const batch of batches) {
       const key = chunkKey(batch.requestId, batch.jobName, batch.chunkIndex)
@@ -94,20 +95,19 @@ export const makeTriageLedgerSql = Effect.gen(function* () {
       const rows = yield* sql<ChunkRow & { readonly findings: ReadonlyArray<unknown> }>`
         SELECT request_id, job_name, chunk_index, build_id, total_chunks, lines, last_line, findings
         FROM triage_chunks WHERE request_id = ${requestId} ORDER BY job_name, chunk_index`
+      // one synchronous decode per chunk (thousands of findings per request), then the classes without re-checking
       return yield* Effect.forEach(rows, (row) =>
-        Effect.map(
-          Effect.forEach(row.findings, (finding) => decodeFinding(finding)),
-          (findings) =>
-            new ChunkFindings({
-              requestId: row.request_id as ChunkFindings["requestId"],
-              buildId: row.build_id,
-              jobName: row.job_name,
-              chunkIndex: row.chunk_index,
-              ...(row.total_chunks === null ? {} : { totalChunks: row.total_chunks }),
-              lines: row.lines,
-              lastLine: row.last_line,
-              findings,
-            }),
+        Effect.map(decodeFindings(row.findings), (findings) =>
+          toChunkFindings({
+            requestId: row.request_id as ChunkFindings["requestId"],
+            buildId: row.build_id,
+            jobName: row.job_name,
+            chunkIndex: row.chunk_index,
+            ...(row.total_chunks === null ? {} : { totalChunks: row.total_chunks }),
+            lines: row.lines,
+            lastLine: row.last_line,
+            findings,
+          }),
         ),
       )
     })

@@ -12,7 +12,8 @@ const finalizeRequest = (completed: CompletedRequest) =>
     // Chunks without a request row (published by hand, or a replayed dead letter) have nowhere to be shown.
     if (Option.isNone(stored)) return
     const request = stored.value.request
-    const ranker = new FindingRanker()
+    // read back from the database: their texts own their memory already
+    const ranker = new FindingRanker({ detached: true })
     for (const chunk of completed.chunks) ranker.add(chunk)
     const findings = ranker.ranked({ top: request.options.top, minConfidence: request.options.minConfidence })
     const now = yield* Clock.currentTimeMillis
