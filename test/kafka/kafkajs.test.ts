@@ -69,6 +69,15 @@ const op: fc.Memo<Op> = fc.memo((depth) =>
 
 const Long = require("kafkajs/src/utils/long.js") as { fromString(text: string): unknown }
 
+const scalarWrites = {
+  int8: "writeInt8",
+  int16: "writeInt16",
+  int32: "writeInt32",
+  varInt: "writeVarInt",
+  string: "writeString",
+} as const
+const bytesWrites = { bytes: "writeBytes", varIntBytes: "writeVarIntBytes" } as const
+
 /** Applies `ops` to a new encoder of `Encoder`; `payload` gives the same bytes to both encoders. */
 const build = (
   Encoder: EncoderClass,
@@ -79,44 +88,14 @@ const build = (
   const call = (name: string, ...args: Array<unknown>) =>
     (encoder[name] as (...a: Array<unknown>) => unknown).apply(encoder, args)
   for (const o of ops) {
-    switch (o.kind) {
-      case "int8":
-        call("writeInt8", o.value)
-        break
-      case "int16":
-        call("writeInt16", o.value)
-        break
-      case "int32":
-        call("writeInt32", o.value)
-        break
-      case "int64":
-        call("writeInt64", Long.fromString(o.value.toString()))
-        break
-      case "varInt":
-        call("writeVarInt", o.value)
-        break
-      case "string":
-        call("writeString", o.value)
-        break
-      case "bytes":
-        call("writeBytes", payload(o.size))
-        break
-      case "varIntBytes":
-        call("writeVarIntBytes", payload(o.size))
-        break
-      case "encoder":
-        for (const inner of o.inner) call("writeEncoder", build(Encoder, inner, payload))
-        break
-      case "encoderArray":
-        call(
-          "writeEncoderArray",
-          o.inner.map((inner) => build(Encoder, inner, payload)),
-        )
-        break
-      case "read":
-        void encoder.buffer
-        break
-    }
+    if (o.kind === "int64") call("writeInt64", Long.fromString(o.value.toString()))
+    else if ("size" in o) call(bytesWrites[o.kind], payload(o.size))
+    else if ("inner" in o) {
+      const inner = o.inner.map((innerOps) => build(Encoder, innerOps, payload))
+      if (o.kind === "encoderArray") call("writeEncoderArray", inner)
+      else for (const each of inner) call("writeEncoder", each)
+    } else if (o.kind === "read") void encoder.buffer
+    else call(scalarWrites[o.kind], o.value)
   }
   return encoder
 }
