@@ -10,6 +10,20 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "no-console": "off",
       eqeqeq: ["error", "always"],
+      // kafkajs is loaded, with its encoding patched, by layers/broker/kafka/kafkajs.ts: its values come from there
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "kafkajs",
+              message: "import kafkajs' values from layers/broker/kafka/kafkajs.ts (types are fine)",
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
     },
   },
+  { files: ["layers/broker/kafka/kafkajs.ts"], rules: { "@typescript-eslint/no-restricted-imports": "off" } },
 )

@@ -14,7 +14,7 @@
 //
 // All three replace kafkajs internals (its `src/protocol` modules, version 2.2.4 as pinned in package.json), and
 // the CRC and RecordBatch must be in place before kafkajs first loads: import kafkajs' values from here, never
-// from "kafkajs" itself (types are fine).
+// from "kafkajs" itself (types are fine; the linter refuses value imports of "kafkajs" anywhere else).
 import { createRequire, Module } from "node:module"
 import type * as KafkaJs from "kafkajs"
 
