@@ -35,6 +35,52 @@ const retained = (finding: Finding): Finding => {
   return new Finding({ ...finding, ...texts }, true)
 }
 
+/**
+ * A finding whose lines come within this many lines of a higher-scored finding's in the same job is most likely
+ * the same failure seen again (a test's header, its assertion and its summary line; an exception and the build
+ * tool's "Errors:" after it): it loses a little, so that a distinct failure a little below it is shown first.
+ */
+const NEIGHBOUR_GAP = 5
+const NEIGHBOUR_PENALTY = 0.05
+
+interface Scored {
+  readonly group: Group
+  readonly position: number
+  score: number
+  /** The higher-scored finding this one sits next to, if any. */
+  neighbour?: Finding
+}
+
+const byScore = (a: Scored, b: Scored): number =>
+  b.score - a.score ||
+  (a.group.best.jobName < b.group.best.jobName ? -1 : a.group.best.jobName > b.group.best.jobName ? 1 : 0) ||
+  a.group.best.lineStart - b.group.best.lineStart ||
+  (a.group.best.hash < b.group.best.hash ? -1 : a.group.best.hash > b.group.best.hash ? 1 : 0)
+
+/**
+ * Demotes, among the first `head` of `scored` (sorted), each finding next to a higher-scored one of its job, and
+ * sorts again. Only the head can reach the top; a demoted finding may fall below one past it, which is the point.
+ */
+const demoteNeighbours = (scored: Array<Scored>, head: number): void => {
+  const n = Math.min(scored.length, head)
+  for (let i = 1; i < n; i++) {
+    const finding = scored[i]!.group.best
+    for (let j = 0; j < i; j++) {
+      const higher = scored[j]!.group.best
+      if (
+        finding.jobName === higher.jobName &&
+        finding.lineStart <= higher.lineEnd + NEIGHBOUR_GAP &&
+        higher.lineStart <= finding.lineEnd + NEIGHBOUR_GAP
+      ) {
+        scored[i]!.neighbour = higher
+        break
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (scored[i]!.neighbour !== undefined) scored[i]!.score -= NEIGHBOUR_PENALTY
+  scored.sort(byScore)
+}
+
 /** Where the finding sits in its job: the last failing step of a failed log matters most. */
 const positionBonus = (lineEnd: number, jobLastLine: number): number => {
   if (jobLastLine <= 0) return 0
@@ -103,7 +149,7 @@ export class FindingRanker {
 
   ranked(options: { readonly top: number; readonly minConfidence: number }): Array<Finding> {
     // called for every live refresh: score all groups, but build signals only for the ones returned
-    const scored: Array<{ group: Group; position: number; score: number }> = []
+    const scored: Array<Scored> = []
     for (const group of this.groups.values()) {
       const f = group.best
       const last = this.jobLastLine.get(f.jobName)?.line ?? group.lastLineEnd
@@ -111,25 +157,20 @@ export class FindingRanker {
       const score = applyOutcome(f.confidence * CONFIDENCE_SCALE + position, f.jobOutcome)
       scored.push({ group, position, score })
     }
-    scored.sort(
-      (a, b) =>
-        b.score - a.score ||
-        (a.group.best.jobName < b.group.best.jobName
-          ? -1
-          : a.group.best.jobName > b.group.best.jobName
-            ? 1
-            : 0) ||
-        a.group.best.lineStart - b.group.best.lineStart ||
-        (a.group.best.hash < b.group.best.hash ? -1 : a.group.best.hash > b.group.best.hash ? 1 : 0),
-    )
+    scored.sort(byScore)
+    demoteNeighbours(scored, options.top * 4)
     const out: Array<Finding> = []
-    for (const { group, position, score } of scored) {
+    for (const { group, position, score, neighbour } of scored) {
       if (out.length >= options.top) break
       if (score < options.minConfidence) continue
       const finding = group.best
       const signals = [...finding.signals]
       if (position > 0.005) signals.push(`position: near the end of the job +${position.toFixed(2)}`)
       if (group.occurrences > 1) signals.push(`occurrences: ${group.occurrences}`)
+      if (neighbour !== undefined)
+        signals.push(
+          `neighbour: next to lines ${neighbour.lineStart}-${neighbour.lineEnd}, ranked higher -${NEIGHBOUR_PENALTY}`,
+        )
       if (finding.jobOutcome !== "unknown") signals.push(`outcome: ${finding.jobOutcome}`)
       out.push(
         new Finding({

@@ -1,6 +1,8 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { analyzeChunk } from "../../src/triage/analyzeChunk.js"
+import type { FindingRecord } from "../../src/domain/Finding.js"
+import { RequestId } from "../../src/domain/Request.js"
+import { analyzeChunk, toChunkFindings } from "../../src/triage/analyzeChunk.js"
 import { FindingRanker } from "../../src/triage/rank.js"
 import { triage } from "./analyze.js"
 import { makeChunk, noise, sliceJob } from "./logChunk.js"
@@ -133,5 +135,67 @@ describe("order independence", () => {
       ranker.add(analyzeChunk(makeChunk(lines, { jobName: `job-${j}` }), { context: 0 }))
     }
     expect(ranker.ranked({ top: 100, minConfidence: 0 }).length).toBeLessThanOrEqual(10)
+  })
+})
+
+describe("neighbours", () => {
+  /** A finding of `job` on lines `start`-`end` with a raw confidence, everything else plain. */
+  const finding = (job: string, start: number, end: number, confidence: number): FindingRecord => ({
+    id: `${job}-${start}`,
+    requestId: RequestId.make("r"),
+    rank: 0,
+    severity: "error",
+    confidence,
+    lineStart: start,
+    lineEnd: end,
+    lines: [`failure at ${start}`],
+    message: `failure at ${start}`,
+    context: { before: [], after: [] },
+    occurrences: 1,
+    hash: `hash-${job}-${start}`,
+    category: "test",
+    signals: [],
+    jobName: job,
+    jobOutcome: "failed",
+  })
+  const rank = (findings: ReadonlyArray<FindingRecord>) => {
+    const ranker = new FindingRanker({ detached: true })
+    for (const job of new Set(findings.map((f) => f.jobName)))
+      ranker.add(
+        toChunkFindings({
+          requestId: RequestId.make("r"),
+          buildId: "b",
+          jobName: job,
+          chunkIndex: 0,
+          totalChunks: 1,
+          lines: 1000,
+          lastLine: 1000,
+          findings: findings.filter((f) => f.jobName === job),
+        }),
+      )
+    return ranker.ranked({ top: 10, minConfidence: 0 })
+  }
+
+  it("shows a distinct failure before a second view of one already ranked, and says why", () => {
+    const ranked = rank([
+      finding("build", 100, 103, 0.6), // an assertion
+      finding("build", 106, 106, 0.59), // its test's summary line, two lines below
+      finding("build", 400, 400, 0.57), // another failure
+    ])
+    expect(ranked.map((f) => f.lineStart)).toEqual([100, 400, 106])
+    expect(ranked[2]!.signals).toContain("neighbour: next to lines 100-103, ranked higher -0.05")
+    expect(ranked[2]!.confidence).toBeLessThan(ranked[1]!.confidence)
+    expect(ranked[1]!.signals.some((s) => s.startsWith("neighbour"))).toBe(false)
+  })
+
+  it("leaves findings alone that are further apart, or in another job", () => {
+    const ranked = rank([
+      finding("build", 100, 103, 0.6),
+      finding("build", 109, 109, 0.59), // six lines below: a failure of its own
+      finding("test", 104, 104, 0.585), // same lines, another job
+      finding("build", 400, 400, 0.57),
+    ])
+    expect(ranked.map((f) => f.lineStart)).toEqual([100, 109, 104, 400])
+    expect(ranked.every((f) => !f.signals.some((s) => s.startsWith("neighbour")))).toBe(true)
   })
 })
