@@ -58,12 +58,15 @@ const byScore = (a: Scored, b: Scored): number =>
   (a.group.best.hash < b.group.best.hash ? -1 : a.group.best.hash > b.group.best.hash ? 1 : 0)
 
 /**
- * Demotes, among the first `head` of `scored` (sorted), each finding next to a higher-scored one of its job, and
- * sorts again. Only the head can reach the top; a demoted finding may fall below one past it, which is the point.
+ * The candidates for the top `top`, in order, after demoting each finding of the sorted `scored` head (`top` × 4)
+ * that sits next to a higher-scored one of its job. A demoted finding can fall below one past the head, so the
+ * head is sorted again with the next `top` after it: nothing further down can reach the top. Nothing demoted,
+ * nothing sorted again.
  */
-const demoteNeighbours = (scored: Array<Scored>, head: number): void => {
-  const n = Math.min(scored.length, head)
-  for (let i = 1; i < n; i++) {
+const withNeighboursDemoted = (scored: Array<Scored>, top: number): ReadonlyArray<Scored> => {
+  const head = Math.min(scored.length, top * 4)
+  let demoted = false
+  for (let i = 1; i < head; i++) {
     const finding = scored[i]!.group.best
     for (let j = 0; j < i; j++) {
       const higher = scored[j]!.group.best
@@ -73,12 +76,13 @@ const demoteNeighbours = (scored: Array<Scored>, head: number): void => {
         higher.lineStart <= finding.lineEnd + NEIGHBOUR_GAP
       ) {
         scored[i]!.neighbour = higher
+        scored[i]!.score -= NEIGHBOUR_PENALTY
+        demoted = true
         break
       }
     }
   }
-  for (let i = 0; i < n; i++) if (scored[i]!.neighbour !== undefined) scored[i]!.score -= NEIGHBOUR_PENALTY
-  scored.sort(byScore)
+  return demoted ? scored.slice(0, head + top).sort(byScore) : scored
 }
 
 /** Where the finding sits in its job: the last failing step of a failed log matters most. */
@@ -158,9 +162,8 @@ export class FindingRanker {
       scored.push({ group, position, score })
     }
     scored.sort(byScore)
-    demoteNeighbours(scored, options.top * 4)
     const out: Array<Finding> = []
-    for (const { group, position, score, neighbour } of scored) {
+    for (const { group, position, score, neighbour } of withNeighboursDemoted(scored, options.top)) {
       if (out.length >= options.top) break
       if (score < options.minConfidence) continue
       const finding = group.best
