@@ -1,7 +1,7 @@
 // The expanded finding: its lines, their context and why it scored, cut to the rows it is given.
 import { Box, Text } from "ink"
 import type { Finding } from "../domain/Finding.js"
-import { type DetailTone, detailLines } from "./findingDetail.js"
+import { type DetailTone, detailLines } from "./detailLines.js"
 import { severityColor } from "./theme.js"
 
 const toneStyle = (tone: DetailTone, finding: Finding) => {

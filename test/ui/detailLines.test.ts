@@ -1,6 +1,6 @@
 // What the browser shows of a finding and which findings a filter keeps.
 import { describe, expect, it } from "vitest"
-import { detailLines, findingBlock } from "../../src/ui/findingDetail.js"
+import { detailLines, findingBlock } from "../../src/ui/detailLines.js"
 import { matchesFilter, nextSeverity, scrollWindow } from "../../src/ui/findingFilter.js"
 import { findings, longFinding } from "./fixtures.js"
 
