@@ -33,7 +33,7 @@ export const readSettings = (
 
 export const usage = (sections: ReadonlyArray<BenchSection>): string =>
   [
-    "usage: npm run bench -- [--only NAME,NAME] [--destill 'dist/src/cli/main.js'] [--SETTING VALUE ...]",
+    "usage: npm run bench -- [--only NAME,NAME] [--destill 'dist/bundle/cli.js'] [--SETTING VALUE ...]",
     "every flag can also be set as BENCH_<SETTING> (BENCH_ONLY, BENCH_SIZE_MB, ...); flags win",
     "sections and their settings:",
     ...sections.map(

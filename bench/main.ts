@@ -24,7 +24,7 @@ const repoRootFrom = (start: string): string => {
 const destillCommand = (repoRoot: string, override: string | undefined) =>
   Effect.suspend(() => {
     if (override !== undefined) return Effect.succeed(override.trim().split(/\s+/))
-    const bin = join(repoRoot, "dist/src/cli/main.js")
+    const bin = join(repoRoot, "dist/bundle/cli.js")
     // Run the bin as a user's shell does, through its shebang, so its Node flags (the heap cap) apply.
     return existsSync(bin)
       ? Effect.succeed([bin])

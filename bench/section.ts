@@ -9,7 +9,7 @@ export interface BenchContext {
   readonly repoRoot: string
   /** bench/out under the repo: generated logs and results.json. */
   readonly outDir: string
-  /** The destill command as argv, e.g. ["node", "<repo>/dist/src/cli/main.js"]; BENCH_DESTILL overrides. */
+  /** The destill command as argv, e.g. ["node", "<repo>/dist/bundle/cli.js"]; BENCH_DESTILL overrides. */
   readonly destill: ReadonlyArray<string>
   /** Settings from flags and BENCH_* variables, by lower-case name (size-mb, seed, memory-gb, ...). */
   readonly settings: ReadonlyMap<string, string>

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { tempDir } from "./fixtures.js"
 
 const repoRoot = path.resolve(import.meta.dirname, "../..")
-const cli = path.join(repoRoot, "dist/src/cli/main.js")
+const cli = path.join(repoRoot, "dist/bundle/cli.js")
 const dir = tempDir("destill-kill-")
 const dataDir = path.join(dir, "data")
 const target = 400

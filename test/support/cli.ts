@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 
-export const binary = path.resolve(import.meta.dirname, "../../dist/src/cli/main.js")
+export const binary = path.resolve(import.meta.dirname, "../../dist/bundle/cli.js")
 
 export interface CliResult {
   readonly code: number | null
