@@ -104,7 +104,9 @@ export const scanChunk = (bytes: Uint8Array): ChunkScan => {
   const length = bytes.length
   let count = 0
   let i = 0
-  while (i < length) {
+  // One store site for every start, the sentinel included: a store after the loop ran cold until the loop's
+  // on-stack-replaced code reached it, and that code then deoptimised there on every call (~80 times a run).
+  for (;;) {
     if (count + 1 >= starts.length) {
       const grown = new Int32Array(starts.length * 2)
       grown.set(starts)
@@ -113,7 +115,9 @@ export const scanChunk = (bytes: Uint8Array): ChunkScan => {
       grownFlags.set(flags)
       flags = grownFlags
     }
+    // one past the last line's `\n` (or its end, had it none), so every line ends at starts[i + 1] - 1
     starts[count] = i
+    if (i >= length) break
     let flag = lineStartShape(bytes, i) ? EXACT : 0
     if (flag === 0) {
       let row = 0
@@ -144,7 +148,5 @@ export const scanChunk = (bytes: Uint8Array): ChunkScan => {
     count++
     i = (end === -1 ? length : end) + 1
   }
-  // one past the last line's `\n` (or its end, had it none), so every line ends at starts[i + 1] - 1
-  starts[count] = i
   return { count, starts, flags }
 }
