@@ -170,8 +170,8 @@ export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): Ch
     const seen = byHash.get(finding.hash)
     // repeats collapse into the latest occurrence: in a failed log the later one is nearer the failing step.
     // The count is set on the fresh record rather than on a spread copy: copies of copies took new hidden
-    // classes, and the scoring thread's optimised code for this function was thrown away and rebuilt ~40 times
-    // a run (~30 ms of compiling each).
+    // classes, and the scoring threads' optimised code for this function was thrown away and compiled again
+    // dozens of times a run.
     if (seen !== undefined) (finding as { occurrences: number }).occurrences = seen.occurrences + 1
     byHash.set(finding.hash, finding)
   }

@@ -1,10 +1,11 @@
 // `destill analyze` as a user runs it: the built binary, real files, stdin, and every kind of bad input.
-import { writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { readdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { gzipSync } from "node:zlib"
 import { afterAll, describe, expect, it } from "vitest"
 import { writeLog } from "../../bench/generateLog.js"
-import { runCli, tempDir } from "../support/cli.js"
+import { binary, runCli, tempDir } from "../support/cli.js"
 
 const example = path.resolve(import.meta.dirname, "../../examples/failing-build.log")
 const tmp = tempDir("destill-cli-")
@@ -97,6 +98,33 @@ describe("destill analyze", () => {
     const comparable = (report: typeof alone) => report.findings.map(({ id: _i, ...rest }) => rest)
     expect(alone.findings).toHaveLength(50)
     expect(comparable(threaded)).toEqual(comparable(alone))
+  })
+
+  it("ships its scoring threads: the built bin scores a long log on two of them, not only on its main thread", async () => {
+    // Without its worker file beside it the bin would still be right, only 2-4x slower: count the threads that ran
+    // by the CPU profile Node writes for each one (the main thread's, then one per scoring thread).
+    const log = path.join(tmp.dir, "threads.log")
+    await writeLog({ sizeBytes: 16 * 1024 * 1024, seed: 5 }, log)
+    const profiles = path.join(tmp.dir, "profiles")
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--cpu-prof",
+        "--cpu-prof-dir",
+        profiles,
+        binary,
+        "analyze",
+        log,
+        "--no-store",
+        "--format",
+        "json",
+        "-j",
+        "2",
+      ],
+      { encoding: "utf8" },
+    )
+    expect(r.status, r.stderr).toBe(0)
+    expect(readdirSync(profiles).filter((f) => f.endsWith(".cpuprofile"))).toHaveLength(3)
   })
 
   it("streams one finding per line with --format jsonl", async () => {
