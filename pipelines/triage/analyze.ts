@@ -10,12 +10,16 @@ export interface AnalyzeAgentOptions {
   readonly concurrency: number
   /** Worker threads that score chunks; 0 scores on the calling thread. */
   readonly threads?: number
+  /** Findings whose texts stay packed until read: only for a consumer in this process (see analyzerPool). */
+  readonly packedTexts?: boolean
 }
 
 export const analyzeAgent = (options: AnalyzeAgentOptions) =>
   Effect.gen(function* () {
     const broker = yield* Broker
-    const analyzer = yield* makeAnalyzerPool(options.threads ?? 0)
+    const analyzer = yield* makeAnalyzerPool(options.threads ?? 0, {
+      packedTexts: options.packedTexts === true,
+    })
     yield* broker.subscribe(Topics.logsRaw, options.group).pipe(
       Stream.mapEffect(
         (delivery) =>

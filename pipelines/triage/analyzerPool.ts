@@ -5,9 +5,10 @@ import { Worker } from "node:worker_threads"
 import { Data, Effect, Scope } from "effect"
 import type { ChunkFindings, ChunkFindingsRecord } from "../../src/domain/Finding.js"
 import type { LogChunk } from "../../src/domain/LogChunk.js"
-import { toChunkFindings } from "../../src/triage/analyzeChunk.js"
+import { fromPackedChunkFindings, toChunkFindings } from "../../src/triage/analyzeChunk.js"
 import { analyzeChunkFields } from "../../src/triage/chunkAnalysis.js"
 import { releaseChunkBuffer } from "../../src/triage/chunkBuffers.js"
+import type { PackedChunkFindings } from "../../src/triage/packedFindings.js"
 
 export class AnalyzeFailed extends Data.TaggedError("AnalyzeFailed")<{ readonly message: string }> {}
 
@@ -41,11 +42,19 @@ interface Pending {
   readonly resume: (effect: Effect.Effect<ChunkFindings, AnalyzeFailed>) => void
 }
 
+export interface AnalyzerPoolOptions {
+  /**
+   * Findings whose texts stay packed until read (see packedFindings.ts), for a consumer in this process that keeps
+   * only a few of them: a local run's ranking. Not for a broker that serialises what it is given.
+   */
+  readonly packedTexts?: boolean
+}
+
 /**
  * A pool of `threads` workers, each fed one chunk at a time by whoever is least busy. Under vitest the sources run
  * as TypeScript and there is no compiled worker next to this file: the pool then scores inline, same results.
  */
-export const makeAnalyzerPool = (threads: number) =>
+export const makeAnalyzerPool = (threads: number, options: AnalyzerPoolOptions = {}) =>
   Effect.gen(function* () {
     const workerFile = fileURLToPath(new URL("./analyzeWorker.js", import.meta.url))
     if (threads <= 0 || !existsSync(workerFile)) return inline
@@ -71,6 +80,7 @@ export const makeAnalyzerPool = (threads: number) =>
               readonly id: number
               readonly ready?: true
               readonly result?: ChunkFindingsRecord
+              readonly packed?: PackedChunkFindings
               readonly error?: string
             }) => {
               if (message.ready) {
@@ -82,6 +92,7 @@ export const makeAnalyzerPool = (threads: number) =>
               load.set(worker, (load.get(worker) ?? 1) - 1)
               if (!waiter) return
               if (message.result) waiter.resume(Effect.succeed(toChunkFindings(message.result)))
+              else if (message.packed) waiter.resume(Effect.succeed(fromPackedChunkFindings(message.packed)))
               else
                 waiter.resume(Effect.fail(new AnalyzeFailed({ message: message.error ?? "worker failed" })))
             },
@@ -130,7 +141,7 @@ export const makeAnalyzerPool = (threads: number) =>
                   load.set(worker, (load.get(worker) ?? 0) + 1)
                   // The worker reads the same shared bytes; they are released only after its reply, so a worker
                   // that dies leaves them here to be scored inline.
-                  worker.postMessage({ id, chunk })
+                  worker.postMessage({ id, chunk, packed: options.packedTexts === true })
                 }).pipe(
                   Effect.tap(() => Effect.sync(() => releaseChunkBuffer(chunk.utf8))),
                   Effect.catchAll(() => inline.analyze(chunk)),

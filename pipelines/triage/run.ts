@@ -88,6 +88,8 @@ export const runTriage = (request: Request, source: ResolvedSource, options: Tri
           group: "destill-analyze",
           concurrency: Math.max(1, 2 * (options.analyzeThreads ?? 0)),
           threads: options.analyzeThreads ?? 0,
+          // the collector below is the only reader, and ranks by numbers: texts are unpacked for what it returns
+          packedTexts: true,
         }),
       )
       // in-process: chunks stay in shared memory, decoded by the thread that scores them

@@ -2,7 +2,7 @@
 // with a deterministic order whatever order the chunks arrive in, and bounded memory.
 import { Finding, type ChunkFindings } from "../domain/Finding.js"
 import type { JobOutcome } from "../domain/Request.js"
-import { CONFIDENCE_SCALE } from "./analyzeChunk.js"
+import { CONFIDENCE_SCALE, fullFinding } from "./analyzeChunk.js"
 
 interface Group {
   best: Finding
@@ -25,7 +25,8 @@ const compareCandidates = (a: Finding, b: Finding): number =>
  * A copy whose texts own their memory. Lines cut from a chunk are V8 slices of the whole chunk text: a kept
  * finding holding one would pin ~500 KB per chunk for the rest of the run. One JSON round trip rebuilds them.
  */
-const retained = (finding: Finding): Finding => {
+const retained = (kept: Finding): Finding => {
+  const finding = fullFinding(kept)
   const { lines, message, context, jobName } = finding
   const texts = JSON.parse(JSON.stringify({ lines, message, context, jobName })) as Pick<
     Finding,
@@ -166,7 +167,8 @@ export class FindingRanker {
     for (const { group, position, score, neighbour } of withNeighboursDemoted(scored, options.top)) {
       if (out.length >= options.top) break
       if (score < options.minConfidence) continue
-      const finding = group.best
+      // its texts may still be packed as a scoring thread sent them: only the findings returned are unpacked
+      const finding = fullFinding(group.best)
       const signals = [...finding.signals]
       if (position > 0.005) signals.push(`position: near the end of the job +${position.toFixed(2)}`)
       if (group.occurrences > 1) signals.push(`occurrences: ${group.occurrences}`)
