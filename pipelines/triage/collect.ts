@@ -25,41 +25,40 @@ export const collectFindings = (
     // batches come through the analyzer pool (another thread, or a copy): their texts pin no chunk
     const ranker = new FindingRanker({ detached: true })
     const seen = new Set<string>()
-    const done = (total: number) => seen.size >= total
+    const done = (count: number) => seen.size >= count
 
-    const expectedNow = Deferred.poll(expected).pipe(
-      Effect.flatMap((maybe) =>
-        maybe._tag === "Some" ? maybe.value : Effect.succeed(Number.POSITIVE_INFINITY),
-      ),
-    )
-    const findings = broker.subscribe(Topics.findings, `collect-${requestId}`).pipe(
-      Stream.filter((delivery) => delivery.value.requestId === requestId),
-      Stream.mapEffect((delivery) =>
+    // the count of chunks, once ingest knows it
+    let total = Number.POSITIVE_INFINITY
+    const consume = broker.subscribe(Topics.findings, `collect-${requestId}`).pipe(
+      Stream.runForEachWhile((delivery) =>
         Effect.gen(function* () {
           const batch = delivery.value
-          const key = `${batch.jobName}\u0000${batch.chunkIndex}`
-          if (!seen.has(key)) {
-            seen.add(key)
-            ranker.add(batch)
-            yield* Ref.update(progress, (p) => ({
-              chunksDone: p.chunksDone + 1,
-              findings: p.findings + batch.findings.length,
-            }))
-            yield* onBatch(batch, ranker)
+          if (batch.requestId === requestId) {
+            const key = `${batch.jobName}\u0000${batch.chunkIndex}`
+            if (!seen.has(key)) {
+              seen.add(key)
+              ranker.add(batch)
+              yield* Ref.update(progress, (p) => ({
+                chunksDone: p.chunksDone + 1,
+                findings: p.findings + batch.findings.length,
+              }))
+              yield* onBatch(batch, ranker)
+            }
           }
           yield* delivery.commit
-        }),
+          return !done(total)
+        }).pipe(Effect.uninterruptible),
       ),
     )
-    // Stop as soon as the expected count is known and reached; the count may arrive after the last batch, and a
-    // log with no chunk at all ends on the count alone.
-    const untilDone = Stream.merge(
-      findings.pipe(Stream.map(() => "batch" as const)),
-      Stream.fromEffect(Deferred.await(expected)).pipe(Stream.map(() => "total" as const)),
-    ).pipe(
-      Stream.mapEffect(() => expectedNow),
-      Stream.takeUntil((total) => done(total)),
+    // Stop as soon as the count is known and reached. It may arrive after the last batch (then the consumer waits
+    // for a batch that will not come and is stopped here, between two batches), and a log with no chunk at all
+    // ends on the count alone.
+    const counted = Deferred.await(expected).pipe(
+      Effect.flatMap((count) => {
+        total = count
+        return done(count) ? Effect.void : Effect.never
+      }),
     )
-    yield* Stream.runDrain(untilDone)
+    yield* Effect.raceFirst(consume, counted)
     return ranker
   })
