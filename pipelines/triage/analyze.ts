@@ -6,7 +6,7 @@ import { makeAnalyzerPool } from "./analyzerPool.js"
 
 export interface AnalyzeAgentOptions {
   readonly group: string
-  /** Chunks scored at once; a chunk is committed only after its findings are published. */
+  /** Chunks in flight at once (three when set lower); a chunk is committed only after its findings are published. */
   readonly concurrency: number
   /** Worker threads that score chunks; 0 scores on the calling thread. */
   readonly threads?: number
@@ -20,16 +20,20 @@ export const analyzeAgent = (options: AnalyzeAgentOptions) =>
     const analyzer = yield* makeAnalyzerPool(options.threads ?? 0, {
       packedTexts: options.packedTexts === true,
     })
+    // Chunks are handed to the scoring threads in order as they arrive, up to `concurrency` at once (the one
+    // awaited, those buffered, the one waiting for room), and their findings are published and committed in order.
     yield* broker.subscribe(Topics.logsRaw, options.group).pipe(
-      Stream.mapEffect(
-        (delivery) =>
-          analyzer.analyze(delivery.value).pipe(
-            Effect.flatMap((batch) =>
-              broker.publish(Topics.findings, [{ key: delivery.value.requestId, value: batch }]),
-            ),
-            Effect.zipRight(delivery.commit),
+      Stream.mapEffect((delivery) =>
+        Effect.map(analyzer.start(delivery.value), (findings) => ({ delivery, findings })),
+      ),
+      Stream.buffer({ capacity: Math.max(1, options.concurrency - 2) }),
+      Stream.mapEffect(({ delivery, findings }) =>
+        findings.pipe(
+          Effect.flatMap((batch) =>
+            broker.publish(Topics.findings, [{ key: delivery.value.requestId, value: batch }]),
           ),
-        { concurrency: options.concurrency },
+          Effect.zipRight(delivery.commit),
+        ),
       ),
       Stream.runDrain,
       // A consumer that crashes (a group rebalance gone wrong) is replaced by a fresh one that rejoins the group:
