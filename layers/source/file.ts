@@ -3,10 +3,10 @@ import { fstatSync, promises as fs } from "node:fs"
 import * as path from "node:path"
 import { Readable } from "node:stream"
 import { createGunzip } from "node:zlib"
-import { Effect, Stream } from "effect"
+import { Effect, type Scope, Stream } from "effect"
 import { InputError } from "../../src/domain/errors.js"
 import type { JobOutcome } from "../../src/domain/Request.js"
-import type { ResolvedSource } from "../../src/services/LogSource.js"
+import type { ByteReader, ResolvedSource } from "../../src/services/LogSource.js"
 
 const READ_BYTES = 1024 * 1024
 
@@ -51,6 +51,37 @@ async function* recycledReads(file: string): AsyncGenerator<Buffer> {
     await handle.close()
   }
 }
+
+/** Whether a regular file starts with gzip's magic bytes (a file too short to have them does not). */
+const isGzip = async (file: string): Promise<boolean> => {
+  const handle = await fs.open(file, "r")
+  try {
+    const head = Buffer.alloc(2)
+    const { bytesRead } = await handle.read(head, 0, 2, 0)
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b
+  } finally {
+    await handle.close()
+  }
+}
+
+/** A plain file's reader for SourceJob.openReader: reads in order into whatever memory the caller names. */
+const openPlainReader = (file: string, what: string): Effect.Effect<ByteReader, InputError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => fs.open(file, "r"),
+      catch: (error) => new InputError({ message: describe(error, what) }),
+    }),
+    (handle) => Effect.promise(() => handle.close()),
+  ).pipe(
+    Effect.map(
+      (handle): ByteReader =>
+        (target, offset, length) =>
+          Effect.tryPromise({
+            try: async () => (await handle.read(target, offset, length, null)).bytesRead,
+            catch: (error) => new InputError({ message: describe(error, what) }),
+          }),
+    ),
+  )
 
 /** Own copies: the gunzip stream reads ahead of what it has inflated, further than the ring reaches. */
 async function* copied(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
@@ -143,6 +174,13 @@ export const resolveFile = (reference: string, options: { readonly outcome: JobO
       try: () => fs.access(absolute, fs.constants.R_OK),
       catch: (error) => new InputError({ message: describe(error, reference) }),
     })
+    // a regular file that is not gzip can be read straight into the chunks (a pipe's bytes can be read once only)
+    const plain =
+      stat.isFile() &&
+      !(yield* Effect.tryPromise({
+        try: () => isGzip(absolute),
+        catch: (error) => new InputError({ message: describe(error, reference) }),
+      }))
     return {
       buildId: `file:${absolute}`,
       jobs: Stream.make({
@@ -151,6 +189,7 @@ export const resolveFile = (reference: string, options: { readonly outcome: JobO
         outcome: options.outcome,
         sizeHint: stat.size,
         bytes: byteStream(() => recycledReads(absolute), reference, true),
+        ...(plain ? { openReader: openPlainReader(absolute, reference) } : {}),
       }),
     } satisfies ResolvedSource
   })

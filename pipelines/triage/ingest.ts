@@ -11,7 +11,7 @@ import { releaseChunkBuffer } from "../../src/triage/chunkBuffers.js"
 import { decodeLines } from "../../src/triage/chunkText.js"
 import { SplitRejection, type SplitLimits, defaultSplitLimits } from "../../src/triage/split.js"
 import { Broker } from "../../src/services/Broker.js"
-import type { ResolvedSource, SourceJob } from "../../src/services/LogSource.js"
+import type { ByteReader, ResolvedSource, SourceJob } from "../../src/services/LogSource.js"
 
 /** Running totals, readable while ingest is under way (progress lines, the live view). */
 export interface IngestProgress {
@@ -93,9 +93,17 @@ const readerOf = (options: IngestOptions, copiesOnPublish: boolean) => {
     chunker,
     lent,
     push: (bytes: Uint8Array) => bodies(chunker.push(bytes)),
+    /** Reads straight into the chunk being filled (see ByteChunker.room); null at the end of the input. */
+    readInto: (read: ByteReader) => {
+      const { target, offset, length } = chunker.room(READ_BYTES)
+      return Effect.map(read(target, offset, length), (n) => (n === 0 ? null : bodies(chunker.received(n))))
+    },
     end: () => bodies(chunker.end()),
   }
 }
+
+/** Bytes asked of a source per read when it reads straight into the chunks. */
+const READ_BYTES = 1024 * 1024
 
 const ingestJob = (
   request: Request,
@@ -157,7 +165,24 @@ const ingestJob = (
           if (reader.lent) for (const body of bodies) releaseChunkBuffer(body.utf8)
         }
       })
-    yield* Stream.runForEach(job.bytes, (bytes) => Effect.suspend(() => publish(reader.push(bytes))))
+    if (job.openReader === undefined)
+      yield* Stream.runForEach(job.bytes, (bytes) => Effect.suspend(() => publish(reader.push(bytes))))
+    else {
+      // a plain file: its bytes go straight into the chunks' buffers, never through a read buffer
+      const read = job.openReader
+      yield* Effect.scoped(
+        Effect.flatMap(read, (readBytes) =>
+          Effect.iterate(true, {
+            while: (more) => more,
+            body: () =>
+              Effect.flatMap(
+                Effect.suspend(() => reader.readInto(readBytes)),
+                (bodies) => (bodies === null ? Effect.succeed(false) : Effect.as(publish(bodies), true)),
+              ),
+          }),
+        ),
+      )
+    }
     yield* Effect.suspend(() => publish(reader.end()))
     yield* Ref.update(progress, (p) => ({
       ...p,

@@ -1,5 +1,5 @@
 // The LogSource port: turns what the user named (path, "-", URL, build) into jobs with byte streams.
-import { Context, type Effect, type Stream } from "effect"
+import { Context, type Effect, type Scope, type Stream } from "effect"
 import type { InputError } from "../domain/errors.js"
 import type { JobOutcome } from "../domain/Request.js"
 
@@ -11,7 +11,19 @@ export interface SourceJob {
   readonly sizeHint?: number
   /** The raw log, decompressed if it was gzip; fails with a one-line InputError. */
   readonly bytes: Stream.Stream<Uint8Array, InputError>
+  /**
+   * The same bytes read straight into the caller's memory, for sources that need no decoding (a plain file): a
+   * reader that fills `target` from `offset` with up to `length` bytes and succeeds with how many (0 at the end).
+   * A reader of the job uses this or `bytes`, not both; it saves copying every byte out of a read buffer.
+   */
+  readonly openReader?: Effect.Effect<ByteReader, InputError, Scope.Scope>
 }
+
+export type ByteReader = (
+  target: Uint8Array,
+  offset: number,
+  length: number,
+) => Effect.Effect<number, InputError>
 
 export interface ResolvedSource {
   /** Chunks of every job are keyed by this id. */

@@ -24,6 +24,8 @@ export interface ByteSlice {
 
 const NEWLINE = 10
 const EMPTY = new Uint8Array(0)
+/** A read straight into a chunk stops this far past where the chunk will be full: little is left to move on. */
+const READ_SLACK = 16 * 1024
 
 const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -40,6 +42,8 @@ export class ByteChunker {
 
   /** The line being read when a buffer ends without a newline. */
   private carry: Array<Buffer> = []
+  /** Reading in place (`room`/`received`): bytes of the line being read, in `filling` after the whole lines. */
+  private pending = 0
   private carryLength = 0
   private sampled = 0
   /** The chunk being filled: overlap lines, then owned lines copied in as they are read (input is not kept). */
@@ -93,9 +97,58 @@ export class ByteChunker {
     return out
   }
 
+  /**
+   * Where to read the next bytes so they land in the chunk being filled and are never copied out of a read buffer:
+   * `length` bytes at `offset` of `target`, at most `readBytes`, about as far as the chunk has room for. Hand the
+   * count read to `received`. A chunker is fed this way or by `push`, not both.
+   */
+  room(readBytes: number): { readonly target: Uint8Array; readonly offset: number; readonly length: number } {
+    const used = this.filled + this.pending
+    // a line already longer than the chunk's room has to be read whole anyway: full reads
+    const toFill = this.chunkLimits.maxBytes - this.ownedSize - this.pending
+    const length = Math.max(1, toFill > 0 ? Math.min(readBytes, toFill + READ_SLACK) : readBytes)
+    if (this.filling.length - used < length) {
+      const grown = takeChunkBuffer(Math.max(used + length, this.filling.length * 2))
+      grown.set(this.filling.subarray(0, used))
+      releaseChunkBuffer(this.filling)
+      this.filling = grown
+    }
+    return { target: this.filling, offset: used, length }
+  }
+
+  /** `n` bytes were read where `room` said: returns the chunks they completed (usually none). */
+  received(n: number): Array<ByteSlice> | SplitRejection {
+    const start = this.filled + this.pending
+    this.bytes += n
+    const bytes = asBuffer(this.filling).subarray(start, start + n)
+    if (this.sampled < SAMPLE_BYTES) {
+      const sample = bytes.subarray(0, SAMPLE_BYTES - this.sampled)
+      this.sampled += sample.length
+      const binary = binaryRejection(sample)
+      if (binary) return binary
+    }
+    const last = bytes.lastIndexOf(NEWLINE)
+    if (last === -1) {
+      this.pending += n
+      return this.pending > this.splitLimits.maxLineBytes ? this.tooLong() : []
+    }
+    const end = start + last + 1
+    this.pending = start + n - end
+    return this.takeInPlace(end)
+  }
+
   /** Ends the input: the last line may lack its newline. */
   end(): Array<ByteSlice> | SplitRejection {
     const out: Array<ByteSlice> = []
+    if (this.pending > 0) {
+      const { target, offset } = this.room(1)
+      target[offset] = NEWLINE
+      const end = offset + 1
+      this.pending = 0
+      const taken = this.takeInPlace(end)
+      if (taken instanceof SplitRejection) return taken
+      out.push(...taken)
+    }
     if (this.carryLength > 0) {
       const taken = this.take(Buffer.concat([...this.carry, Buffer.of(NEWLINE)]))
       if (taken instanceof SplitRejection) return taken
@@ -143,6 +196,49 @@ export class ByteChunker {
       }
     }
     if (from < whole.length) this.append(whole.subarray(from))
+    return out
+  }
+
+  /**
+   * `take` for whole lines already in `filling`, from `filled` to `end`. At a cut, the lines after it and the line
+   * still being read move to the next chunk's buffer, after its overlap: reads stop near the cut, so that is little.
+   */
+  private takeInPlace(end: number): Array<ByteSlice> | SplitRejection {
+    let buffer = asBuffer(this.filling)
+    const rejected = this.inspect(buffer.subarray(this.filled, end))
+    if (rejected) return rejected
+    const out: Array<ByteSlice> = []
+    const { maxLineBytes, keepLineChars } = this.splitLimits
+    const maxBytes = this.chunkLimits.maxBytes
+    let last = end
+    let pos = this.filled
+    while (pos < last) {
+      if (this.held) {
+        out.push(this.held)
+        this.held = undefined
+      }
+      const nl = buffer.indexOf(NEWLINE, pos)
+      let length = nl - pos
+      if (length > maxLineBytes) return this.tooLong()
+      if (length > 0 && buffer[nl - 1] === 13) length--
+      if (length > keepLineChars && buffer.toString("utf8", pos, pos + length).length > keepLineChars)
+        this.truncatedLines++
+      this.ownedSize += length + 1
+      this.ownedLines++
+      this.lines++
+      pos = nl + 1
+      if (this.ownedSize >= maxBytes) {
+        const rest = this.filling.subarray(pos, last + this.pending)
+        this.filled = pos
+        this.held = this.cut()
+        pos = this.filled
+        last = pos + (rest.length - this.pending)
+        this.append(rest)
+        this.filled = pos
+        buffer = asBuffer(this.filling)
+      }
+    }
+    this.filled = last
     return out
   }
 

@@ -19,7 +19,79 @@ const chunkAll = (
   return rest instanceof SplitRejection ? rest : [...out, ...rest]
 }
 
+const INVALID = "<invalid>"
+// one invalid byte among enough valid ones that no region of lines around it reads as "mostly not UTF-8"
+const STRAY = Buffer.concat([Buffer.from([0x62, 0xff]), Buffer.alloc(120, 0x61)])
+
+/** The same input read in place (`room`/`received`), each read at most the next of `reads` bytes. */
+const chunkInPlace = (
+  bytes: Uint8Array,
+  reads: ReadonlyArray<number>,
+  chunker: ByteChunker,
+): Array<ByteSlice> | SplitRejection => {
+  const out: Array<ByteSlice> = []
+  let from = 0
+  for (let k = 0; from < bytes.length; k++) {
+    const { target, offset, length } = chunker.room(reads.length === 0 ? 64 * 1024 : reads[k % reads.length]!)
+    const n = Math.min(length, bytes.length - from)
+    target.set(bytes.subarray(from, from + n), offset)
+    from += n
+    const slices = chunker.received(n)
+    if (slices instanceof SplitRejection) return slices
+    out.push(...slices)
+  }
+  const rest = chunker.end()
+  return rest instanceof SplitRejection ? rest : [...out, ...rest]
+}
+
+/** What a chunker's output is made of, to compare two ways of feeding it. */
+const outcome = (result: Array<ByteSlice> | SplitRejection, chunker: ByteChunker) =>
+  result instanceof SplitRejection
+    ? result.reason
+    : {
+        chunks: result.map(({ utf8, ...slice }) => ({
+          ...slice,
+          text: Buffer.from(utf8).toString("latin1"),
+        })),
+        counts: [chunker.bytes, chunker.lines, chunker.invalidSequences, chunker.truncatedLines],
+      }
+
 describe("ByteChunker", () => {
+  it("cuts the same chunks when bytes are read straight into it as when they are pushed", () => {
+    const line = fc.oneof(
+      fc.string({ unit: "grapheme", maxLength: 30 }),
+      fc.string({ unit: "grapheme", maxLength: 3 }).map((s) => s.repeat(40)),
+      fc.constant(INVALID),
+    )
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 5 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom("\n", "\r\n"),
+        fc.boolean(),
+        (raw, cuts, reads, maxBytes, overlap, newline, lastNewline) => {
+          const text = raw.map((l) => l.replace(/[\n\0]/g, "")).join(newline) + (lastNewline ? newline : "")
+          // a stray byte that is not UTF-8 where a line says so
+          const bytes = Buffer.concat(
+            text
+              .split(INVALID)
+              .flatMap((part, k) => (k === 0 ? [Buffer.from(part)] : [STRAY, Buffer.from(part)])),
+          )
+          const limits = { maxLineBytes: 2000, keepLineChars: 50 }
+          const pushed = new ByteChunker(limits, { maxBytes, overlap })
+          const inPlace = new ByteChunker(limits, { maxBytes, overlap })
+          expect(outcome(chunkInPlace(bytes, reads, inPlace), inPlace)).toEqual(
+            outcome(chunkAll(cutAt(bytes, cuts), pushed), pushed),
+          )
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
   it("yields LineSplitter's lines, each owned by exactly one chunk, wherever the bytes are cut", () => {
     fc.assert(
       fc.property(
