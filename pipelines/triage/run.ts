@@ -83,7 +83,7 @@ export const runTriage = (request: Request, source: ResolvedSource, options: Tri
       const expected = yield* Deferred.make<number>()
       const onBatch = progress.live && sampleRanking(progress.live, request.options, 200)
       const collector = yield* Effect.fork(collectFindings(request.id, expected, progress.collect, onBatch))
-      yield* Effect.forkScoped(
+      const analyzing = yield* Effect.forkScoped(
         analyzeAgent({
           group: "destill-analyze",
           concurrency: Math.max(1, 2 * (options.analyzeThreads ?? 0)),
@@ -93,12 +93,23 @@ export const runTriage = (request: Request, source: ResolvedSource, options: Tri
         }),
       )
       // in-process: chunks stay in shared memory, decoded by the thread that scores them
-      const ingested = yield* ingestRequest(request, source, progress.ingest, {
-        transport: "shared",
-        ...options,
+      const ingestAndCollect = Effect.gen(function* () {
+        const ingested = yield* ingestRequest(request, source, progress.ingest, {
+          transport: "shared",
+          ...options,
+        })
+        yield* Deferred.succeed(expected, ingested.chunks)
+        return { ingested, ranker: yield* Fiber.join(collector) }
       })
-      yield* Deferred.succeed(expected, ingested.chunks)
-      const ranker = yield* Fiber.join(collector)
+      // The analyze agent runs until the scope closes. Should it stop first, ingest would wait on a full topic and
+      // the collector on findings that never come: the run fails instead.
+      const { ingested, ranker } = yield* Effect.raceFirst(
+        ingestAndCollect,
+        Effect.zipRight(
+          Fiber.join(analyzing),
+          Effect.dieMessage("the analyze stage stopped before every chunk was scored"),
+        ),
+      )
       const wanted = { top: request.options.top, minConfidence: request.options.minConfidence }
       const findings = options.baseline
         ? rerankWithBaseline(

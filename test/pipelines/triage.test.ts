@@ -2,12 +2,14 @@
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, Stream } from "effect"
+import { Cause, Effect, Layer, Option, Stream } from "effect"
 import { layer as memoryBroker } from "../../layers/broker/memory/MemoryBroker.js"
 import { storeLayer } from "../../layers/store/index.js"
 import { runTriage } from "../../pipelines/triage/run.js"
 import { InputError } from "../../src/domain/errors.js"
 import { Request, RequestId } from "../../src/domain/Request.js"
+import { type Topic, Topics } from "../../src/domain/topics.js"
+import { Broker } from "../../src/services/Broker.js"
 import type { ResolvedSource } from "../../src/services/LogSource.js"
 import { Store } from "../../src/services/Store.js"
 import { tempDir } from "../support/cli.js"
@@ -70,6 +72,32 @@ describe("triage pipeline", () => {
       expect(small.findings[0]?.lines.join("\n")).toContain("Expected: 107.99")
       expect(small.findings.find((f) => f.lines.join("\n").includes("Expected: 107.99"))?.occurrences).toBe(
         40,
+      )
+    }),
+  )
+
+  it.live("fails the run, never hangs, when the analyze stage stops", () =>
+    Effect.gen(function* () {
+      // the analyze agent's subscription breaks in a way no retry covers: the collector would wait for ever
+      const broken = Layer.effect(
+        Broker,
+        Effect.map(Broker, (broker) => ({
+          ...broker,
+          subscribe: <A, I>(topic: Topic<A, I>, group: string) =>
+            topic.name === Topics.logsRaw.name
+              ? Stream.die(new Error("the analyze stage stopped"))
+              : broker.subscribe(topic, group),
+        })),
+      ).pipe(Layer.provide(memoryBroker({ capacity: 4 })))
+      const outcome = yield* runTriage(
+        request("r-stopped"),
+        sourceOf(Stream.make(new Uint8Array(longLog))),
+        // many small chunks: more than the topic holds, so ingest waits for room too
+        { chunkLimits: { maxBytes: 1000, overlap: 5 } },
+      ).pipe(Effect.provide(Layer.merge(broken, Store.None)), Effect.timeout("10 seconds"), Effect.exit)
+      expect(outcome._tag).toBe("Failure")
+      expect(String(outcome._tag === "Failure" ? Cause.squash(outcome.cause) : "")).toContain(
+        "the analyze stage stopped",
       )
     }),
   )
