@@ -170,7 +170,6 @@ export class ByteChunker {
     const rejected = this.inspect(whole)
     if (rejected) return rejected
     const out: Array<ByteSlice> = []
-    const { maxLineBytes, keepLineChars } = this.splitLimits
     const maxBytes = this.chunkLimits.maxBytes
     let from = 0
     let pos = 0
@@ -179,16 +178,8 @@ export class ByteChunker {
         out.push(this.held)
         this.held = undefined
       }
-      const nl = whole.indexOf(NEWLINE, pos)
-      let length = nl - pos
-      if (length > maxLineBytes) return this.tooLong()
-      if (length > 0 && whole[nl - 1] === 13) length--
-      if (length > keepLineChars && whole.toString("utf8", pos, pos + length).length > keepLineChars)
-        this.truncatedLines++
-      this.ownedSize += length + 1
-      this.ownedLines++
-      this.lines++
-      pos = nl + 1
+      pos = this.countLine(whole, pos)
+      if (pos < 0) return this.tooLong()
       if (this.ownedSize >= maxBytes) {
         this.append(whole.subarray(from, pos))
         this.held = this.cut()
@@ -208,7 +199,6 @@ export class ByteChunker {
     const rejected = this.inspect(buffer.subarray(this.filled, end))
     if (rejected) return rejected
     const out: Array<ByteSlice> = []
-    const { maxLineBytes, keepLineChars } = this.splitLimits
     const maxBytes = this.chunkLimits.maxBytes
     let last = end
     let pos = this.filled
@@ -217,16 +207,8 @@ export class ByteChunker {
         out.push(this.held)
         this.held = undefined
       }
-      const nl = buffer.indexOf(NEWLINE, pos)
-      let length = nl - pos
-      if (length > maxLineBytes) return this.tooLong()
-      if (length > 0 && buffer[nl - 1] === 13) length--
-      if (length > keepLineChars && buffer.toString("utf8", pos, pos + length).length > keepLineChars)
-        this.truncatedLines++
-      this.ownedSize += length + 1
-      this.ownedLines++
-      this.lines++
-      pos = nl + 1
+      pos = this.countLine(buffer, pos)
+      if (pos < 0) return this.tooLong()
       if (this.ownedSize >= maxBytes) {
         const rest = this.filling.subarray(pos, last + this.pending)
         this.filled = pos
@@ -240,6 +222,24 @@ export class ByteChunker {
     }
     this.filled = last
     return out
+  }
+
+  /**
+   * Counts the line starting at `pos` (a newline ends it) as owned: returns where the next line starts, or -1 when
+   * the line is too long to be a log line.
+   */
+  private countLine(buffer: Buffer, pos: number): number {
+    const { maxLineBytes, keepLineChars } = this.splitLimits
+    const nl = buffer.indexOf(NEWLINE, pos)
+    let length = nl - pos
+    if (length > maxLineBytes) return -1
+    if (length > 0 && buffer[nl - 1] === 13) length--
+    if (length > keepLineChars && buffer.toString("utf8", pos, pos + length).length > keepLineChars)
+      this.truncatedLines++
+    this.ownedSize += length + 1
+    this.ownedLines++
+    this.lines++
+    return nl + 1
   }
 
   private inspect(whole: Buffer): SplitRejection | undefined {
