@@ -65,12 +65,8 @@ export class ByteChunker {
   push(input: Uint8Array): Array<ByteSlice> | SplitRejection {
     this.bytes += input.length
     const bytes = asBuffer(input)
-    if (this.sampled < SAMPLE_BYTES) {
-      const sample = bytes.subarray(0, SAMPLE_BYTES - this.sampled)
-      this.sampled += sample.length
-      const binary = binaryRejection(sample)
-      if (binary) return binary
-    }
+    const binary = this.sample(bytes)
+    if (binary) return binary
     const last = bytes.lastIndexOf(NEWLINE)
     if (last === -1) {
       // copies: the caller may reuse its buffer
@@ -121,12 +117,8 @@ export class ByteChunker {
     const start = this.filled + this.pending
     this.bytes += n
     const bytes = asBuffer(this.filling).subarray(start, start + n)
-    if (this.sampled < SAMPLE_BYTES) {
-      const sample = bytes.subarray(0, SAMPLE_BYTES - this.sampled)
-      this.sampled += sample.length
-      const binary = binaryRejection(sample)
-      if (binary) return binary
-    }
+    const binary = this.sample(bytes)
+    if (binary) return binary
     const last = bytes.lastIndexOf(NEWLINE)
     if (last === -1) {
       this.pending += n
@@ -222,6 +214,14 @@ export class ByteChunker {
     }
     this.filled = last
     return out
+  }
+
+  /** Looks for NUL bytes in the input's first SAMPLE_BYTES, as they arrive. */
+  private sample(bytes: Buffer): SplitRejection | undefined {
+    if (this.sampled >= SAMPLE_BYTES) return undefined
+    const sample = bytes.subarray(0, SAMPLE_BYTES - this.sampled)
+    this.sampled += sample.length
+    return binaryRejection(sample)
   }
 
   /**
