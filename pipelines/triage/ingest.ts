@@ -169,9 +169,8 @@ const ingestJob = (
       yield* Stream.runForEach(job.bytes, (bytes) => Effect.suspend(() => publish(reader.push(bytes))))
     else {
       // a plain file: its bytes go straight into the chunks' buffers, never through a read buffer
-      const read = job.openReader
       yield* Effect.scoped(
-        Effect.flatMap(read, (readBytes) =>
+        Effect.flatMap(job.openReader, (readBytes) =>
           Effect.iterate(true, {
             while: (more) => more,
             body: () =>
