@@ -13,7 +13,6 @@ import type { PackedChunkFindings } from "../../src/triage/packedFindings.js"
 export class AnalyzeFailed extends Data.TaggedError("AnalyzeFailed")<{ readonly message: string }> {}
 
 export interface ChunkAnalyzer {
-  readonly analyze: (chunk: LogChunk) => Effect.Effect<ChunkFindings, AnalyzeFailed>
   /**
    * Hands a chunk to a scoring thread and succeeds at once with the wait for its findings: a caller keeps several
    * chunks in flight without a fiber for each (forking one per chunk cost the main thread ~0.5 ms a chunk).
@@ -23,25 +22,22 @@ export interface ChunkAnalyzer {
 }
 
 /**
- * Findings keep a few lines of a chunk; in V8 those are slices that pin the whole chunk's text in memory. Copying
- * the (small) result detaches it, so a long log's retained findings never hold its chunks alive. A chunk that
- * came as bytes was decoded line by line: nothing to detach.
+ * Scores a chunk on this thread. Findings keep a few lines of a chunk; in V8 those are slices that pin the whole
+ * chunk's text in memory. Copying the (small) result detaches it, so a long log's retained findings never hold its
+ * chunks alive. A chunk that came as bytes was decoded line by line: nothing to detach.
  */
-const inline: ChunkAnalyzer = {
-  threads: 0,
-  start: (chunk) => Effect.succeed(inline.analyze(chunk)),
-  analyze: (chunk) =>
-    Effect.try({
-      try: () => {
-        const fields = analyzeChunkFields(chunk, { context: chunk.context })
-        if (chunk.utf8 === undefined) return toChunkFindings(structuredClone(fields))
-        releaseChunkBuffer(chunk.utf8)
-        return toChunkFindings(fields)
-      },
-      catch: (error) =>
-        new AnalyzeFailed({ message: `scoring chunk ${chunk.index} failed: ${String(error)}` }),
-    }),
-}
+const scoreHere = (chunk: LogChunk): Effect.Effect<ChunkFindings, AnalyzeFailed> =>
+  Effect.try({
+    try: () => {
+      const fields = analyzeChunkFields(chunk, { context: chunk.context })
+      if (chunk.utf8 === undefined) return toChunkFindings(structuredClone(fields))
+      releaseChunkBuffer(chunk.utf8)
+      return toChunkFindings(fields)
+    },
+    catch: (error) => new AnalyzeFailed({ message: `scoring chunk ${chunk.index} failed: ${String(error)}` }),
+  })
+
+const inline: ChunkAnalyzer = { threads: 0, start: (chunk) => Effect.succeed(scoreHere(chunk)) }
 
 interface Pending {
   readonly worker: Worker
@@ -133,13 +129,13 @@ export const makeAnalyzerPool = (threads: number, options: AnalyzerPoolOptions =
     }
     const start = (chunk: LogChunk): Effect.Effect<Effect.Effect<ChunkFindings, AnalyzeFailed>> =>
       chunk.index === 0 && chunk.totalChunks === 1
-        ? Effect.succeed(inline.analyze(chunk))
+        ? Effect.succeed(scoreHere(chunk))
         : Effect.zipRight(
             workers,
             Effect.sync(() => {
               const worker = leastBusy()
               // no thread has loaded yet: this one scores the chunk, when its findings are awaited
-              if (worker === undefined) return inline.analyze(chunk)
+              if (worker === undefined) return scoreHere(chunk)
               const findings = Deferred.unsafeMake<ChunkFindings, AnalyzeFailed>(FiberId.none)
               const id = nextId++
               pending.set(id, { worker, resume: (result) => Deferred.unsafeDone(findings, result) })
@@ -149,13 +145,12 @@ export const makeAnalyzerPool = (threads: number, options: AnalyzerPoolOptions =
               worker.postMessage({ id, chunk, packed: options.packedTexts === true })
               return Deferred.await(findings).pipe(
                 Effect.tap(() => Effect.sync(() => releaseChunkBuffer(chunk.utf8))),
-                Effect.catchAll(() => inline.analyze(chunk)),
+                Effect.catchAll(() => scoreHere(chunk)),
               )
             }),
           )
     return {
       threads,
       start,
-      analyze: (chunk) => Effect.flatten(start(chunk)),
     } satisfies ChunkAnalyzer
   })

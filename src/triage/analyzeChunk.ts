@@ -2,7 +2,13 @@
 import { ChunkFindings, type ChunkFindingsRecord, Finding } from "../domain/Finding.js"
 import type { LogChunk } from "../domain/LogChunk.js"
 import { type AnalyzeOptions, analyzeChunkFields } from "./chunkAnalysis.js"
-import { type PackedChunkFindings, type PackedFinding, type Texts, unpackTexts } from "./packedFindings.js"
+import {
+  type PackedChunkFindings,
+  type PackedFinding,
+  TEXT_FIELDS,
+  type Texts,
+  unpackTexts,
+} from "./packedFindings.js"
 
 export { type AnalyzeOptions, CONFIDENCE_SCALE, findingId } from "./chunkAnalysis.js"
 
@@ -41,7 +47,7 @@ const textsOf = (finding: Packed): Texts => (finding[UNPACKED] ??= unpackTexts(f
 const packedPrototype: object = Object.create(
   Finding.prototype,
   Object.fromEntries(
-    (["severity", "category", "message", "lines", "context", "signals"] as const).map((key) => [
+    TEXT_FIELDS.map((key) => [
       key,
       {
         get(this: Packed) {

@@ -23,7 +23,8 @@ export interface PackedChunkFindings extends Omit<ChunkFindingsRecord, "findings
 }
 
 /** The fields a packed finding keeps as JSON, in this order. */
-export type Texts = Pick<FindingRecord, "severity" | "category" | "message" | "lines" | "context" | "signals">
+export const TEXT_FIELDS = ["severity", "category", "message", "lines", "context", "signals"] as const
+export type Texts = Pick<FindingRecord, (typeof TEXT_FIELDS)[number]>
 
 export const packChunkFindings = (
   record: ChunkFindingsRecord,
@@ -38,18 +39,11 @@ export const packChunkFindings = (
     f.lineStart,
     f.lineEnd,
     f.occurrences,
-    JSON.stringify([f.severity, f.category, f.message, f.lines, f.context, f.signals]),
+    JSON.stringify(TEXT_FIELDS.map((field) => f[field])),
   ]),
 })
 
 export const unpackTexts = (texts: string): Texts => {
-  const [severity, category, message, lines, context, signals] = JSON.parse(texts) as [
-    Texts["severity"],
-    Texts["category"],
-    Texts["message"],
-    Texts["lines"],
-    Texts["context"],
-    Texts["signals"],
-  ]
-  return { severity, category, message, lines, context, signals }
+  const values = JSON.parse(texts) as ReadonlyArray<unknown>
+  return Object.fromEntries(TEXT_FIELDS.map((field, k) => [field, values[k]])) as unknown as Texts
 }
