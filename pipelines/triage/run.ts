@@ -63,10 +63,10 @@ const sampleRanking = (
 }
 
 /**
- * Chunks in flight per scoring thread in a local run: ~30 ms of queued work each, so the threads keep busy while
+ * Chunks in flight per scoring thread in a local run: ~35 ms of queued work for each thread, so they keep busy while
  * the reading thread pauses (a young-generation collection takes it ~10 ms, and with three busy threads on two
- * cores the OS runs it late). With two per thread they went idle often enough to cost ~3 % of the wall time;
- * the memory is one chunk buffer each (~0.5 MB).
+ * cores the OS runs it late). With two per thread they went idle often enough to cost ~2 % of the wall time per
+ * CPU-second (GNU time, interleaved pairs); the memory is one chunk buffer each (~0.5 MB).
  */
 const CHUNKS_PER_THREAD = 8
 
