@@ -243,6 +243,9 @@ const BOOST_SHAPES: Record<string, Shape> = {
   "pytest-header": { first: "_" },
   "jest-bullet": { firstNonSpace: "●" },
   "jest-file": { firstNonSpace: "F" },
+  // its words are case-sensitive: FAIL/FAILED (and `*** FAILED ***`), `not ok`, or a cross mark
+  "test-verdict": { cased: ["FAIL", "not ok", "✗", "✘", "✖", "×"] },
+  "gradle-test": { cased: ["FAILED"] },
   "rust-test": { first: "-" },
   "numbered-failure": { firstNonSpace: "0123456789" },
   "gradle-task": { first: ">" },
@@ -252,6 +255,7 @@ const BOOST_SHAPES: Record<string, Shape> = {
   make: { first: "m" },
   "go-fail-pkg": { first: "F" },
   "error-upper": { cased: ["ERROR"] },
+  docker: { cased: ["ERROR", "failed to solve", "Error response from daemon", "manifest "] },
 }
 
 /** What a rule needs of a line before its regex is worth running. */

@@ -56,6 +56,8 @@ const vocabulary = [
     "due to",
     "1 error found",
   ],
+  ...["not ok 1", "*** FAILED ***", " > test() FAILED", "#5 ERROR: ", "ERROR [build 2/3]: ", "Error: "],
+  ...["failed to solve", "Error response from daemon", "manifest for x:1 not found", "manifest unknown"],
 ]
 const line = fc
   .array(fc.constantFrom(...vocabulary), { minLength: 1, maxLength: 10 })
