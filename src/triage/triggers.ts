@@ -127,6 +127,8 @@ const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
   "test-verdict": ["fail", "not ok", "✗", "✘", "✖", "×"],
   "gradle-task": [" failed"],
   "test-failed": [" failed"],
+  // `\d+\) `: a numbered report always holds `) `
+  "numbered-failure": [") "],
   "npm-err": ["npm err! "],
   "yarn-error": ["error "],
   "gradle-wrong": ["execution failed for task", "could not"],
@@ -188,6 +190,8 @@ const PENALTY_TRIGGERS: Record<string, ReadonlyArray<string>> = {
   deprecation: ["deprecat"],
   "test-console": ["console"],
   "expected-error": ["expected"],
+  // every alternative holds one of these (`\w+@host:~$ ` ends in `$ `, `\++ ` in `+ `)
+  "echoed-command": ["$ ", "+ ", "##[command]", "[command]", "running command ", "travis_", "> "],
   progress: [
     "download",
     "fetching",
@@ -246,6 +250,18 @@ const BOOST_SHAPES: Record<string, Shape> = {
   // its words are case-sensitive: FAIL/FAILED (and `*** FAILED ***`), `not ok`, or a cross mark
   "test-verdict": { cased: ["FAIL", "not ok", "✗", "✘", "✖", "×"] },
   "gradle-test": { cased: ["FAILED"] },
+  "test-failed": { cased: ["Test Failed", "Module Failed", " failed"] },
+  linker: {
+    cased: [
+      "undefined reference to",
+      "ld returned",
+      "linker command failed",
+      "Undefined symbols for architecture",
+    ],
+  },
+  permission: { cased: ["Permission denied", "Access denied", "EACCES"] },
+  segfault: { cased: ["Segmentation fault", "SIGSEGV", "core dumped", "SIGABRT", "Aborted", "Abort trap"] },
+  killed: { cased: ["Killed", "signal: killed", "killed by signal", "SIGKILL"] },
   "rust-test": { first: "-" },
   "numbered-failure": { firstNonSpace: "0123456789" },
   "gradle-task": { first: ">" },

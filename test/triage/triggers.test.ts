@@ -58,6 +58,11 @@ const vocabulary = [
   ],
   ...["not ok 1", "*** FAILED ***", " > test() FAILED", "#5 ERROR: ", "ERROR [build 2/3]: ", "Error: "],
   ...["failed to solve", "Error response from daemon", "manifest for x:1 not found", "manifest unknown"],
+  ...["Killed", "signal: killed", "killed by signal", "SIGKILL", "undefined reference to", "ld returned 1"],
+  ...["Undefined symbols for architecture", "Permission denied", "Access denied", "Segmentation fault"],
+  ...["core dumped", "SIGABRT", "Abort trap", "Test Failed", "Module Failed", " failed on line 3", "1) "],
+  ...["12) test foo (Bar)", "::x", "++ ", "+ ", "##[command]", "[command]", "Running command ", "travis_"],
+  ...["> npm run", "> ", "user@host:~$ ", "$ "],
 ]
 const line = fc
   .array(fc.constantFrom(...vocabulary), { minLength: 1, maxLength: 10 })
