@@ -19,6 +19,8 @@ export class RuleIndex {
   private readonly byFirst: Int32Array
   /** Row per first non-space character slot. */
   private readonly byFirstNonSpace: Int32Array
+  /** Row per first non-space character slot: the rules that character opens as a trigger word would. */
+  private readonly opensOnFirstNonSpace: Int32Array
   /** Slots of the non-ASCII characters some gate names (other characters share slot OTHER). */
   private readonly slots: ReadonlyMap<number, number>
 
@@ -28,7 +30,7 @@ export class RuleIndex {
     this.cased = gates.map((gate) => gate.cased)
     const slots = new Map<number, number>()
     for (const gate of gates)
-      for (const chars of [gate.first, gate.firstNonSpace])
+      for (const chars of [gate.first, gate.firstNonSpace, gate.opensOnFirstNonSpace])
         for (const c of chars ?? "") {
           const code = c.charCodeAt(0)
           if (code >= 128 && !slots.has(code)) slots.set(code, OTHER + 1 + slots.size)
@@ -43,6 +45,7 @@ export class RuleIndex {
     this.byTrigger = new Int32Array(triggerCount * words)
     this.byFirst = new Int32Array(slotCount * words)
     this.byFirstNonSpace = new Int32Array(slotCount * words)
+    this.opensOnFirstNonSpace = new Int32Array(slotCount * words)
     gates.forEach((gate, k) => {
       const word = k >> 5
       const bit = 1 << (k & 31)
@@ -57,6 +60,8 @@ export class RuleIndex {
           for (let slot = 0; slot < slotCount; slot++) table[slot * words + word]! |= bit
         else for (const c of chars) table[slotOf(c) * words + word]! |= bit
       }
+      for (const c of gate.opensOnFirstNonSpace ?? "")
+        this.opensOnFirstNonSpace[slotOf(c) * words + word]! |= bit
     })
   }
 
@@ -66,8 +71,8 @@ export class RuleIndex {
   }
 
   /**
-   * Writes to `open` the rules a line may match: those its trigger words `found[0, count)` or no word at all
-   * open, whose first-character shapes hold (`first`, `firstNonSpace`: UTF-16 codes, -1 for none). Cased
+   * Writes to `open` the rules a line may match: those its trigger words `found[0, count)`, its first non-space
+   * character (`opensOnFirstNonSpace`) or no word at all open, whose first-character shapes hold (`first`, `firstNonSpace`: UTF-16 codes, -1 for none). Cased
    * substrings are left to the caller.
    */
   open(found: Int32Array, count: number, first: number, firstNonSpace: number, open: Int32Array): void {
@@ -76,7 +81,7 @@ export class RuleIndex {
     const firstNonSpaceSlot = this.slot(firstNonSpace)
     const byTrigger = this.byTrigger
     for (let w = 0; w < words; w++) {
-      let mask = this.always[w]!
+      let mask = this.always[w]! | this.opensOnFirstNonSpace[firstNonSpaceSlot * words + w]!
       for (let k = 0; k < count; k++) mask |= byTrigger[found[k]! * words + w]!
       open[w] =
         mask & this.byFirst[firstSlot * words + w]! & this.byFirstNonSpace[firstNonSpaceSlot * words + w]!

@@ -182,7 +182,29 @@ const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
 
 /** Triggers of the penalty rules, by rule name; missing ones are always tried. */
 const PENALTY_TRIGGERS: Record<string, ReadonlyArray<string>> = {
-  summary: ["due to", " error", "one or more tests failed", "your build exited"],
+  // `^\d+ errors? (?:generated|found)` by its words, not ` error`, which most error lines hold
+  summary: [
+    "due to",
+    "error generated",
+    "errors generated",
+    "error found",
+    "errors found",
+    "one or more tests failed",
+    "your build exited",
+  ],
+  // an option line (`^\s*--flag  text`) opens it by its first character instead (PENALTY_SHAPES)
+  "help-text": [
+    "usage:",
+    "re-run ",
+    "[help ",
+    "for more information",
+    "to see the full stack trace",
+    "full debug logging",
+    "after correcting the problems",
+    "resume the build",
+    "--stacktrace option",
+    "--scan to",
+  ],
   "info-level": ["info", "debug", "trace", "[error]"],
   passed: ["pass", "ok", "succe", "✓", "✔", "√"],
   "test-name": ["(", "test"],
@@ -228,6 +250,11 @@ interface Shape {
   readonly firstNonSpace?: string
   /** The regex is case-sensitive and needs one of these exact substrings. */
   readonly cased?: ReadonlyArray<string>
+  /**
+   * A first non-`\s` character that opens the rule without any of its words: for a rule with one alternative
+   * anchored at `^\s*` that has no word to trigger on, beside others that do.
+   */
+  readonly opensOnFirstNonSpace?: string
 }
 
 const BOOST_SHAPES: Record<string, Shape> = {
@@ -281,6 +308,8 @@ export interface Gate {
   readonly first: string | undefined
   readonly firstNonSpace: string | undefined
   readonly cased: ReadonlyArray<string> | undefined
+  /** First non-space characters that open the rule as a trigger word would. */
+  readonly opensOnFirstNonSpace: string | undefined
 }
 
 const gateOf = (triggers: ReadonlyArray<string> | undefined, shape: Shape | undefined): Gate => ({
@@ -288,10 +317,16 @@ const gateOf = (triggers: ReadonlyArray<string> | undefined, shape: Shape | unde
   first: shape?.first,
   firstNonSpace: shape?.firstNonSpace,
   cased: shape?.cased,
+  opensOnFirstNonSpace: shape?.opensOnFirstNonSpace,
 })
 
+/** Shapes of the penalty rules, by rule name (as BOOST_SHAPES; `cased` is not read for penalties). */
+const PENALTY_SHAPES: Record<string, Shape> = {
+  "help-text": { opensOnFirstNonSpace: "-" },
+}
+
 export const boostGate = (name: string): Gate => gateOf(BOOST_TRIGGERS[name], BOOST_SHAPES[name])
-export const penaltyGate = (name: string): Gate => gateOf(PENALTY_TRIGGERS[name], undefined)
+export const penaltyGate = (name: string): Gate => gateOf(PENALTY_TRIGGERS[name], PENALTY_SHAPES[name])
 export const ZERO_COUNT_GATE: Gate = gateOf(ZERO_COUNT_TRIGGERS, undefined)
 
 /** The UTF-16 code of the first character of `text` that JavaScript's `\s` does not match, or -1 if blank. */

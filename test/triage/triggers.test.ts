@@ -63,6 +63,16 @@ const vocabulary = [
   ...["core dumped", "SIGABRT", "Abort trap", "Test Failed", "Module Failed", " failed on line 3", "1) "],
   ...["12) test foo (Bar)", "::x", "++ ", "+ ", "##[command]", "[command]", "Running command ", "travis_"],
   ...["> npm run", "> ", "user@host:~$ ", "$ "],
+  ...[
+    "re-run Maven",
+    "[Help 1]",
+    "For more information",
+    "To see the full stack trace",
+    "--scan to",
+    "-x  y",
+  ],
+  ...["--stacktrace option", "resume the build", "full debug logging", "After correcting the problems"],
+  ...["3 errors generated", "1 error generated", "Done. Your build exited", "aborting due to", "-"],
 ]
 const line = fc
   .array(fc.constantFrom(...vocabulary), { minLength: 1, maxLength: 10 })
