@@ -72,8 +72,8 @@ export class RuleIndex {
 
   /**
    * Writes to `open` the rules a line may match: those its trigger words `found[0, count)`, its first non-space
-   * character (`opensOnFirstNonSpace`) or no word at all open, whose first-character shapes hold (`first`, `firstNonSpace`: UTF-16 codes, -1 for none). Cased
-   * substrings are left to the caller.
+   * character (`opensOnFirstNonSpace`) or no word at all open, whose first-character shapes hold (`first`,
+   * `firstNonSpace`: UTF-16 codes, -1 for none). Cased substrings are left to the caller.
    */
   open(found: Int32Array, count: number, first: number, firstNonSpace: number, open: Int32Array): void {
     const words = this.words
