@@ -16,11 +16,20 @@ export const binaryRejection = (sample: Uint8Array): SplitRejection | undefined 
     ? new SplitRejection("the input contains NUL bytes: it looks like binary data, not a text log")
     : undefined
 
-/** Invalid sequences in bytes known not to be valid UTF-8 (rare path, so a plain decode is fine). */
+/** U+FFFD as UTF-8: a valid character, which a log may hold where an earlier tool replaced what it could not read. */
+const REPLACEMENT = Buffer.from("\uFFFD")
+
+/**
+ * Invalid sequences in bytes known not to be valid UTF-8 (rare path, so a plain decode is fine): the U+FFFD the
+ * decoder wrote, less those the input held already (EF BF BD always decodes to itself: EF never continues a
+ * sequence, so the decoder starts afresh there).
+ */
 const countInvalid = (bytes: Uint8Array): number => {
-  const decoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const decoded = buffer.toString("utf8")
   let count = 0
   for (let i = decoded.indexOf("\uFFFD"); i !== -1; i = decoded.indexOf("\uFFFD", i + 1)) count++
+  for (let i = buffer.indexOf(REPLACEMENT); i !== -1; i = buffer.indexOf(REPLACEMENT, i + 3)) count--
   return Math.max(1, count)
 }
 

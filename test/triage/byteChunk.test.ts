@@ -186,4 +186,19 @@ describe("ByteChunker", () => {
       "end",
     ])
   })
+
+  it("does not count a U+FFFD the log holds as an invalid byte", () => {
+    // a log an earlier tool decoded lossily: valid UTF-8 full of U+FFFD, and one stray byte of its own
+    const log = Buffer.concat([
+      Buffer.from("build \uFFFD\uFFFD\uFFFD step\n".repeat(20)),
+      Buffer.from([0xff]),
+      Buffer.from("\nend\n"),
+    ])
+    for (const parts of [[log], [log.subarray(0, 100), log.subarray(100)]]) {
+      const chunker = new ByteChunker()
+      const chunks = chunkAll(parts, chunker)
+      if (chunks instanceof SplitRejection) throw new Error(chunks.reason)
+      expect(chunker.invalidSequences).toBe(1)
+    }
+  })
 })
