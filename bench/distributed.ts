@@ -10,7 +10,14 @@ import { startServers } from "./distributedServers.js"
 import { ensureLog } from "./generateLog.js"
 import { persistRate } from "./persistRate.js"
 import { cpuAccounting, cpuMeter } from "./processCpu.js"
-import { BenchError, type BenchContext, type BenchSection, numberSetting, type Row } from "./section.js"
+import {
+  BenchError,
+  type BenchContext,
+  type BenchSection,
+  medianBy,
+  numberSetting,
+  type Row,
+} from "./section.js"
 
 const MB = 1024 * 1024
 const targetLinesPerSec = 300_000
@@ -160,8 +167,7 @@ const run = (ctx: BenchContext) =>
               client: runs.reduce((total, run) => total + (run.cpuSeconds ?? 0), 0),
             }).map(([name, seconds]) => [name, seconds / warmRuns]),
           )
-          const byDuration = [...runs].sort((a, b) => a.output.stats.durationMs - b.output.stats.durationMs)
-          const median = byDuration[Math.floor(byDuration.length / 2)]!
+          const median = medianBy(runs, (run) => run.output.stats.durationMs)
           return { ...median, runs, first, cpu: perRun }
         }),
       )

@@ -57,3 +57,10 @@ export const numberSetting = (
   })
 
 export const envName = (name: string): string => name.toUpperCase().replace(/-/g, "_")
+
+/**
+ * The middle of `values` sorted by `by`: for an even count the larger of the two middles, so a median time errs
+ * slow.
+ */
+export const medianBy = <A>(values: ReadonlyArray<A>, by: (value: A) => number): A =>
+  [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)]!

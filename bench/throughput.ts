@@ -6,7 +6,14 @@ import { Effect } from "effect"
 import { ensureLog, type GeneratedLog } from "./generateLog.js"
 import { type MeasuredRun, runMeasured } from "./measuredProcess.js"
 import { locatePlanted, type RankedFinding } from "./plantedCheck.js"
-import { BenchError, type BenchContext, type BenchSection, numberSetting, type Row } from "./section.js"
+import {
+  BenchError,
+  type BenchContext,
+  type BenchSection,
+  medianBy,
+  numberSetting,
+  type Row,
+} from "./section.js"
 
 const MB = 1024 * 1024
 const grepPattern = "error|fail|exception|fatal|panic"
@@ -90,10 +97,6 @@ const cpu = (s: ReturnType<typeof speed>) =>
   s.cpuMs === null ? "n/a" : `${(s.cpuMs / 1000).toFixed(2)} s, ${fmt(s.linesPerCpuSec ?? 0)} lines per CPU-s`
 const mb = (n: number | null) => (n === null ? "n/a" : `${n} MB`)
 
-/** The middle of `values` sorted (the slower of the two middles for an even count: the bench errs low). */
-const middleOf = <A>(values: ReadonlyArray<A>, by: (value: A) => number): A =>
-  [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)]!
-
 /** "1,234 (median of 3: 1,100–1,300)", or just the figure for one run. */
 const spread = (median: number, all: ReadonlyArray<number>): string =>
   all.length === 1
@@ -118,8 +121,8 @@ const throughputRun = (ctx: BenchContext) =>
     }> = []
     for (let k = 0; k < runs; k++)
       pairs.push({ grepped: yield* grep(log), analyzed: yield* analyze(ctx, log) })
-    const { analyzed } = middleOf(pairs, (pair) => pair.analyzed.run.wallMs)
-    const { grepped } = middleOf(pairs, (pair) => pair.grepped.run.wallMs)
+    const { analyzed } = medianBy(pairs, (pair) => pair.analyzed.run.wallMs)
+    const { grepped } = medianBy(pairs, (pair) => pair.grepped.run.wallMs)
     const destill = speed(analyzed.run, log)
     const baseline = speed(grepped.run, log)
     const perRun = pairs.map((pair) => ({
@@ -127,7 +130,7 @@ const throughputRun = (ctx: BenchContext) =>
       grep: speed(pair.grepped.run, log),
       ratioWallDestillToGrep: Number((pair.analyzed.run.wallMs / pair.grepped.run.wallMs).toFixed(2)),
     }))
-    const ratio = middleOf(perRun, (run) => run.ratioWallDestillToGrep).ratioWallDestillToGrep
+    const ratio = medianBy(perRun, (run) => run.ratioWallDestillToGrep).ratioWallDestillToGrep
     const peakRssMb = perRun.some((run) => run.destill.peakRssMb === null)
       ? null
       : Math.max(...perRun.map((run) => run.destill.peakRssMb ?? 0))
