@@ -1,5 +1,6 @@
 // Normalisation for dedup and template counting: volatile tokens become placeholders, then SHA-256.
 import * as crypto from "node:crypto"
+import { isRegexSpace } from "./literalScan.js"
 
 // Order matters: the wider shapes (timestamps, uuids, paths) go before the bare numbers they contain.
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -33,8 +34,20 @@ const VOLATILE = 64
 /** Per rule in RULES, the needs that must all be present. */
 const NEEDS: ReadonlyArray<number> = [DATE | TIME, TIME, HEX_RUN, TMP, HEX_PREFIX, HEX_RUN, DIGIT, DIGIT]
 
+// What needsOf looks for, per ASCII character: a table load instead of a chain of comparisons per character.
+const HEX_DIGIT = 1
+const DECIMAL = 2
+/** `0`, `:`, `-`, `/`, `c`, `C` or `T`: a need may start here. */
+const MARK = 4
+const KIND = new Uint8Array(128)
+for (let c = 48; c <= 57; c++) KIND[c] = HEX_DIGIT | DECIMAL
+for (const c of "abcdefABCDEF") KIND[c.charCodeAt(0)]! |= HEX_DIGIT
+for (const c of "0:-/cCT") KIND[c.charCodeAt(0)]! |= MARK
+
 const isDigit = (c: number): boolean => c >= 48 && c <= 57
-const isHexDigit = (c: number): boolean => isDigit(c) || ((c | 32) >= 97 && (c | 32) <= 102)
+/** A regex `\w` character (no unicode flag): what `\b` looks at. */
+const isWordChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95
 /** Whether `text` holds digits where `shape` has `d` and the same characters elsewhere, from `at` on. */
 const hasShape = (text: string, at: number, shape: string): boolean => {
   if (at < 0 || at + shape.length > text.length) return false
@@ -52,11 +65,17 @@ const needsOf = (text: string): number => {
   let hexRun = 0
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
-    hexRun = isHexDigit(c) ? hexRun + 1 : 0
+    const kind = c < 128 ? KIND[c]! : 0
+    if (kind === 0) {
+      hexRun = 0
+      continue
+    }
+    hexRun = (kind & HEX_DIGIT) === 0 ? 0 : hexRun + 1
     if (hexRun >= 7) found |= HEX_RUN
-    if (isDigit(c)) {
-      found |= DIGIT | VOLATILE
-      if (c === 48 && (text.charCodeAt(i + 1) | 32) === 120) found |= HEX_PREFIX
+    if ((kind & DECIMAL) !== 0) found |= DIGIT | VOLATILE
+    if ((kind & MARK) === 0) continue
+    if (c === 48) {
+      if ((text.charCodeAt(i + 1) | 32) === 120) found |= HEX_PREFIX
     } else if (c === 58) {
       if (hasShape(text, i - 2, "dd:dd:dd")) found |= TIME
     } else if (c === 45) {
@@ -70,11 +89,112 @@ const needsOf = (text: string): number => {
         text.startsWith("/private/var", i)
       )
         found |= VOLATILE
-    } else if ((c | 32) === 99) {
-      if (text.charCodeAt(i + 1) === 58) found |= TMP
-    } else if (c === 84 && text.startsWith("Temp", i)) found |= VOLATILE
+    } else if (c === 84) {
+      if (text.startsWith("Temp", i)) found |= VOLATILE
+    } else if (text.charCodeAt(i + 1) === 58) found |= TMP // `c:` or `C:`
   }
   return found
+}
+
+// Rules 2, 7 and 8 (time, duration, number) without a regex, for the lines no other rule touches: 85 % of the lines
+// normalised on the bench log. Each function says where that rule's match starting at digit `at` ends, or -1.
+// The property test in normalize.test.ts holds them to the regexes.
+
+/** End of the digit run starting at `at`. */
+const digitsEnd = (text: string, at: number): number => {
+  let j = at
+  while (j < text.length && isDigit(text.charCodeAt(j))) j++
+  return j
+}
+
+/** `\b\d\d:\d\d:\d\d(?:[.,]\d+)?\b` at `at`, a word boundary. */
+const timeEnd = (text: string, at: number): number => {
+  if (!hasShape(text, at, "dd:dd:dd")) return -1
+  const end = at + 8
+  const next = text.charCodeAt(end)
+  // the fraction is kept only whole and followed by a boundary; without it, `.` or `,` is the boundary
+  if ((next === 46 || next === 44) && isDigit(text.charCodeAt(end + 1))) {
+    const fraction = digitsEnd(text, end + 1)
+    return fraction === text.length || !isWordChar(text.charCodeAt(fraction)) ? fraction : end
+  }
+  return end === text.length || !isWordChar(next) ? end : -1
+}
+
+/** The units of the duration rule; each ends the word it starts, as its `\b` demands. */
+const UNITS = new Set([
+  "ns",
+  "us",
+  "ms",
+  "s",
+  "sec",
+  "secs",
+  "second",
+  "seconds",
+  "m",
+  "min",
+  "mins",
+  "minute",
+  "minutes",
+  "h",
+  "hour",
+  "hours",
+])
+
+/** `\b\d+(?:\.\d+)?\s?(?:ns|µs|…|hours?)\b` at `at`, a word boundary. */
+const durationEnd = (text: string, at: number): number => {
+  let end = digitsEnd(text, at)
+  // a fraction, when one follows, is the only way on: without it the unit would have to start at the `.`
+  if (text.charCodeAt(end) === 46 && isDigit(text.charCodeAt(end + 1))) end = digitsEnd(text, end + 1)
+  // with the optional space the unit starts after it; without it the unit would start at a space
+  if (end < text.length && isRegexSpace(text.charCodeAt(end))) end++
+  if (text.charCodeAt(end) === 0xb5) {
+    // µs: `µ` is no word character, so the word is the `s` after it
+    return text.charCodeAt(end + 1) === 115 && !isWordChar(text.charCodeAt(end + 2)) ? end + 2 : -1
+  }
+  let word = end
+  while (word < text.length && isWordChar(text.charCodeAt(word))) word++
+  return word > end && word - end <= 7 && UNITS.has(text.slice(end, word)) ? word : -1
+}
+
+/** `\d+(?:\.\d+)?` at `at`, after the time and duration rules replaced their matches (placeholders hold no digit). */
+const numberEnd = (text: string, at: number): number => {
+  const end = digitsEnd(text, at)
+  if (text.charCodeAt(end) !== 46 || !isDigit(text.charCodeAt(end + 1))) return end
+  // the digits after the `.` start at a boundary: a time or duration there was replaced first
+  if (timeEnd(text, end + 1) >= 0 || durationEnd(text, end + 1) >= 0) return end
+  return digitsEnd(text, end + 1)
+}
+
+/**
+ * Rules 2, 7 and 8 in one pass, for a text without the needs of the others. One pass gives what three do: a time or
+ * duration match starts at a word boundary and ends at one, so none of the three matches can begin inside another's,
+ * except a time or duration after the `.` of a number, which numberEnd looks for.
+ */
+const timesDurationsNumbers = (text: string): string => {
+  let out = ""
+  let copied = 0
+  let i = 0
+  while (i < text.length) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++
+      continue
+    }
+    // a digit run starts here (runs are taken whole)
+    const boundary = i === 0 || !isWordChar(text.charCodeAt(i - 1))
+    let end = boundary ? timeEnd(text, i) : -1
+    let placeholder = "<time>"
+    if (end < 0 && boundary) {
+      end = durationEnd(text, i)
+      placeholder = "<dur>"
+    }
+    if (end < 0) {
+      end = numberEnd(text, i)
+      placeholder = "<n>"
+    }
+    out += text.slice(copied, i) + placeholder
+    copied = i = end
+  }
+  return copied === 0 ? text : out + text.slice(copied)
 }
 
 /** Replaces timestamps, UUIDs, hex, temp paths, durations and numbers with placeholders; idempotent. */
@@ -82,6 +202,7 @@ export const normalizeLine = (cleaned: string): string => {
   let text = cleaned.trim()
   const found = needsOf(text)
   if ((found & VOLATILE) === 0) return text
+  if ((found & ~(DIGIT | TIME | VOLATILE)) === 0) return timesDurationsNumbers(text)
   for (let k = 0; k < RULES.length; k++) {
     const needs = NEEDS[k]!
     if ((found & needs) !== needs) continue
