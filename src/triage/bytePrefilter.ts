@@ -4,6 +4,7 @@
 // decoded and tested exactly, so results do not change.
 import { buildAutomaton } from "./ahoCorasick.js"
 import { NO_WORD, PREFILTER_LITERALS } from "./triggers.js"
+import { makeWasmScanner } from "./wasmScan.js"
 
 /** isCandidate's indented `** (` shape (Elixir), matched anywhere: the exact test follows on the string. */
 const LITERALS = [...PREFILTER_LITERALS, "** ("]
@@ -95,8 +96,8 @@ export interface ChunkScan {
   readonly flags: Uint8Array
 }
 
-/** Scans `\n`-terminated lines (ByteChunker's format) in one pass. */
-export const scanChunk = (bytes: Uint8Array): ChunkScan => {
+/** Scans `\n`-terminated lines (ByteChunker's format) in one pass, in JavaScript. */
+export const scanChunkJs = (bytes: Uint8Array): ChunkScan => {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const { classOf, next, verdict, needsFound, classes } = automaton
   let starts = new Int32Array(Math.max(16, (bytes.length >> 6) + 2))
@@ -150,3 +151,16 @@ export const scanChunk = (bytes: Uint8Array): ChunkScan => {
   }
   return { count, starts, flags }
 }
+
+const wasmScan = makeWasmScanner(automaton)
+/** Which scan scanChunk runs for a chunk of the usual size. */
+export const scannerKind: "wasm" | "js" = wasmScan === undefined ? "js" : "wasm"
+/**
+ * Chunks are ~0.5 MB; one grows past that only to hold a very long line. Those are scanned in JavaScript, so the
+ * WebAssembly memory (input, then four bytes of line start per input byte) stays a few MB.
+ */
+const WASM_MAX_BYTES = 2 << 20
+
+/** Scans `\n`-terminated lines (ByteChunker's format) in one pass: in WebAssembly where it runs, else scanChunkJs. */
+export const scanChunk = (bytes: Uint8Array): ChunkScan =>
+  wasmScan !== undefined && bytes.length <= WASM_MAX_BYTES ? wasmScan(bytes) : scanChunkJs(bytes)

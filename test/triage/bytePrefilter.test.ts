@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { EXACT, scanChunk } from "../../src/triage/bytePrefilter.js"
+import { EXACT, scanChunk, scanChunkJs, scannerKind } from "../../src/triage/bytePrefilter.js"
 import { analyzeChunk } from "../../src/triage/analyzeChunk.js"
 import { isCandidate } from "../../src/triage/score.js"
 import { makeChunk, noise } from "./logChunk.js"
@@ -16,6 +16,8 @@ const piece = fc.oneof(
     "no ",
     " found",
     "noX found",
+    " FOUND",
+    "No x Found",
     "no\u00a0x found",
     "** (",
     " ** (RuntimeError)",
@@ -75,5 +77,29 @@ describe("byte prefilter", () => {
     const viaLines = analyzeChunk(asLines, { context: 3 })
     expect(viaLines.findings.length).toBeGreaterThan(2)
     expect(viaBytes).toEqual(viaLines)
+  })
+  it("scans in WebAssembly on Node, with the JavaScript scan's answers", () => {
+    expect(scannerKind).toBe("wasm")
+    const same = (bytes: Buffer) => {
+      const wasm = scanChunk(bytes)
+      const js = scanChunkJs(bytes)
+      expect(wasm.count).toBe(js.count)
+      expect(Array.from(wasm.starts.subarray(0, wasm.count + 1))).toEqual(
+        Array.from(js.starts.subarray(0, js.count + 1)),
+      )
+      expect(Array.from(wasm.flags.subarray(0, wasm.count))).toEqual(
+        Array.from(js.flags.subarray(0, js.count)),
+      )
+    }
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), (lines, lastNewline) => {
+        // the last line may lack its newline: both scans then end it at the input's end
+        same(Buffer.from(lines.join("\n") + (lastNewline ? "\n" : "")))
+      }),
+      { numRuns: Number(process.env["SCAN_RUNS"] ?? 2000) },
+    )
+    // edges: nothing, a lone newline, a shape or a `no … found` cut off by the end of the input
+    for (const text of ["", "\n", "\n\n", "E ", "---", "--- x", "no x", "no x foun", "no x found", "ERR"])
+      same(Buffer.from(text))
   })
 })
