@@ -55,3 +55,25 @@ export const buildAutomaton = (
     outputs: out,
   }
 }
+
+/** A literal automaton over UTF-8 bytes: each byte's class (A-Z folded to a-z; 0 for bytes no literal holds). */
+export interface ByteAutomaton extends LiteralAutomaton {
+  readonly classOf: Uint8Array
+  readonly classes: number
+}
+
+const foldByte = (b: number): number => (b >= 65 && b <= 90 ? b | 32 : b)
+
+/** The automaton of `literals` on their UTF-8 bytes, ASCII letters in any case. */
+export const buildByteAutomaton = (literals: ReadonlyArray<string>): ByteAutomaton => {
+  const encoded = literals.map((literal) => Array.from(Buffer.from(literal, "utf8"), foldByte))
+  const classOf = new Uint8Array(256)
+  let classes = 1
+  for (const bytes of encoded) for (const b of bytes) if (classOf[b] === 0) classOf[b] = classes++
+  for (let b = 65; b <= 90; b++) classOf[b] = classOf[b | 32]!
+  const automaton = buildAutomaton(
+    encoded.map((bytes) => bytes.map((b) => classOf[b]!)),
+    classes,
+  )
+  return { ...automaton, classOf, classes }
+}

@@ -2,7 +2,7 @@
 // finds the lines and flags those that may be candidates, so the other ~75% of a log is never turned into strings.
 // It flags a superset of what `isCandidate` accepts (same literals, matched on bytes); the flagged lines are then
 // decoded and tested exactly, so results do not change.
-import { buildAutomaton } from "./ahoCorasick.js"
+import { buildByteAutomaton } from "./ahoCorasick.js"
 import { NO_WORD, PREFILTER_LITERALS } from "./triggers.js"
 import { makeWasmScanner } from "./wasmScan.js"
 
@@ -33,15 +33,7 @@ interface Automaton {
 }
 
 const build = (literals: ReadonlyArray<string>): Automaton => {
-  const encoded = literals.map((literal) => Array.from(Buffer.from(literal, "utf8"), foldByte))
-  const classOf = new Uint8Array(256)
-  let classes = 1
-  for (const bytes of encoded) for (const b of bytes) if (classOf[b] === 0) classOf[b] = classes++
-  for (let b = 65; b <= 90; b++) classOf[b] = classOf[b | 32]!
-  const { next, outputs: out } = buildAutomaton(
-    encoded.map((bytes) => bytes.map((b) => classOf[b]!)),
-    classes,
-  )
+  const { classOf, classes, next, outputs: out } = buildByteAutomaton(literals)
   const verdict = Uint8Array.from(out, (ids) =>
     ids.length === 0 ? 0 : ids.some((id) => id !== NO_WORD && id !== ELIXIR) ? EXACT : UNSURE,
   )

@@ -1,6 +1,8 @@
 // The literal words each pattern needs: a rule's regex can only match a line holding (case-insensitively) at
 // least one of its triggers, so one automaton pass over the line tells which regexes are worth running.
+import { buildByteAutomaton } from "./ahoCorasick.js"
 import { isRegexSpace, LiteralSet } from "./literalScan.js"
+import { makeWasmCollector } from "./wasmScan.js"
 
 /**
  * Exactly the alternatives of PREFILTER in patterns.ts, as literals; `no \S+ found` is finished by hand.
@@ -241,6 +243,12 @@ const scoringLiterals = [
 ]
 const literalId = new Map(scoringLiterals.map((literal, id) => [literal, id]))
 const scoringSet = new LiteralSet(scoringLiterals)
+/** Texts up to this long are searched in WebAssembly (score.ts reads at most 2,000 characters of a line). */
+const WASM_MAX_CHARS = 4096
+const wasmCollect = makeWasmCollector(
+  { ...buildByteAutomaton(scoringLiterals), literals: scoringLiterals.length },
+  WASM_MAX_CHARS,
+)
 
 /** Shapes a rule's match needs besides its words; every field given must hold. */
 interface Shape {
@@ -348,6 +356,21 @@ export const collectTriggers = (
   hits: Int32Array,
   mark: number,
   found: Int32Array,
+): number =>
+  wasmCollect !== undefined && end === text.length && end <= WASM_MAX_CHARS
+    ? wasmCollect(text, found)
+    : scoringSet.collect(text, end, hits, mark, found)
+
+/** collectTriggers without WebAssembly: the reference its tests hold the wasm collection to. */
+export const collectTriggersJs = (
+  text: string,
+  end: number,
+  hits: Int32Array,
+  mark: number,
+  found: Int32Array,
 ): number => scoringSet.collect(text, end, hits, mark, found)
+
+/** Which collection collectTriggers runs on a line of the usual length. */
+export const collectorKind: "wasm" | "js" = wasmCollect === undefined ? "js" : "wasm"
 
 export const TRIGGER_COUNT = scoringLiterals.length

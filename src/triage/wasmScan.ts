@@ -268,16 +268,15 @@ const scanBody = (): Array<number> => {
   return [...unsignedLeb(1), ...unsignedLeb(LOCALS), I32, ...c.bytes, 0x0b]
 }
 
-const moduleBytes = (): Uint8Array => {
-  const body = scanBody()
+/** A module of one function, `exported`, of `params` i32 parameters returning an i32, and one memory. */
+const moduleBytes = (exported: string, params: number, body: ReadonlyArray<number>): Uint8Array => {
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // one type: eight i32 in, one out
-    ...section(1, [1, 0x60, PARAMS, ...Array<number>(PARAMS).fill(I32), 1, I32]),
+    ...section(1, [1, 0x60, params, ...Array<number>(params).fill(I32), 1, I32]),
     ...section(3, [1, 0]),
     // one memory of one page to start with; it grows with the input
     ...section(5, [1, 0x00, 1]),
-    ...section(7, [2, ...name("scan"), 0x00, 0, ...name("memory"), 0x02, 0]),
+    ...section(7, [2, ...name(exported), 0x00, 0, ...name("memory"), 0x02, 0]),
     ...section(10, [1, ...unsignedLeb(body.length), ...body]),
   ]
   return Uint8Array.from(bytes)
@@ -291,6 +290,17 @@ interface WasmApi {
 interface WasmMemory {
   readonly buffer: ArrayBuffer
   grow(pages: number): number
+}
+
+/** The module's exports, or undefined where WebAssembly cannot run. */
+const instantiate = (bytes: Uint8Array): Record<string, unknown> | undefined => {
+  const wasm = (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly
+  if (wasm === undefined) return undefined
+  try {
+    return new wasm.Instance(new wasm.Module(bytes)).exports
+  } catch {
+    return undefined
+  }
 }
 
 const PAGE = 65536
@@ -324,14 +334,8 @@ const wasmTables = (tables: ScanTables): ScanTables => {
  * scanner owns its memory: one per thread.
  */
 export const makeWasmScanner = (scanTables: ScanTables): ((bytes: Uint8Array) => WasmScan) | undefined => {
-  const wasm = (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly
-  if (wasm === undefined) return undefined
-  let exports: Record<string, unknown>
-  try {
-    exports = new wasm.Instance(new wasm.Module(moduleBytes())).exports
-  } catch {
-    return undefined
-  }
+  const exports = instantiate(moduleBytes("scan", PARAMS, scanBody()))
+  if (exports === undefined) return undefined
   const memory = exports["memory"] as WasmMemory
   const tables = wasmTables(scanTables)
   const scan = exports["scan"] as (...args: ReadonlyArray<number>) => number
@@ -375,5 +379,154 @@ export const makeWasmScanner = (scanTables: ScanTables): ((bytes: Uint8Array) =>
       starts: new Int32Array(memory.buffer, startsAt, count + 1).slice(),
       flags: heap.slice(flagsAt, flagsAt + count),
     }
+  }
+}
+
+// ---- the scoring automaton's word collection, on a line's UTF-8 bytes ----
+
+/** A literal automaton over folded UTF-8 bytes, as bytePrefilter builds one, with the literal ids of each state. */
+export interface CollectTables {
+  readonly classOf: Uint8Array
+  readonly classes: number
+  readonly next: Int32Array
+  readonly outputs: ReadonlyArray<ReadonlyArray<number>>
+  /** How many literals (ids run 0..literals-1). */
+  readonly literals: number
+}
+
+/** Where collect's tables and buffers sit in its memory; fixed once the tables are known. */
+interface CollectLayout {
+  readonly nextAt: number
+  readonly outStartAt: number
+  readonly outIdsAt: number
+  readonly hitsAt: number
+  readonly foundAt: number
+  readonly inputAt: number
+  readonly classes: number
+}
+
+// collect(length, mark) → how many ids it wrote at foundAt
+const C_LENGTH = 0
+const C_MARK = 1
+const C_I = 2
+const C_END = 3
+const C_ROW = 4
+const C_CLS = 5
+const C_ENTRY = 6
+const C_STATE = 7
+const C_K = 8
+const C_K_END = 9
+const C_ID = 10
+const C_COUNT = 11
+const C_LOCALS = 10
+
+/**
+ * LiteralSet.collect on bytes: every literal found in input[0, length), each once per `mark` (hits[id] holds the mark
+ * of the last line it was listed for), ids written in order of discovery. Addresses are constants of the module.
+ */
+const collectBody = (at: CollectLayout): Array<number> => {
+  const c = new Code()
+  const load32 = (): Code => c.op(0x28, 2, 0)
+  const store32 = (): Code => c.op(0x36, 2, 0)
+  c.const(at.inputAt).set(C_I)
+  c.get(C_I).get(C_LENGTH).op(op.add).set(C_END)
+  c.block("done").loop("byte")
+  c.get(C_I).get(C_END).op(op.geU).brIf("done")
+  c.get(C_I).load8().load8().set(C_CLS)
+  c.get(C_CLS).op(op.eqz).if()
+  c.const(0).set(C_ROW)
+  c.else()
+  c.const(at.nextAt).get(C_ROW).get(C_CLS).op(op.add).const(2).op(op.shl).op(op.add)
+  load32().set(C_ENTRY)
+  c.get(C_ENTRY).const(1).op(op.shrS).set(C_ROW)
+  c.get(C_ENTRY).const(1).op(op.and).if()
+  // the ids ending in this state: outIds[outStart[state] .. outStart[state + 1])
+  c.get(C_ROW).const(at.classes).op(op.divU).const(2).op(op.shl).const(at.outStartAt).op(op.add).set(C_STATE)
+  c.get(C_STATE)
+  load32().set(C_K)
+  c.get(C_STATE).const(4).op(op.add)
+  load32().set(C_K_END)
+  c.block("ids").loop("each")
+  c.get(C_K).get(C_K_END).op(op.geU).brIf("ids")
+  c.const(at.outIdsAt).get(C_K).const(2).op(op.shl).op(op.add)
+  load32().set(C_ID)
+  c.const(at.hitsAt).get(C_ID).const(2).op(op.shl).op(op.add)
+  load32().get(C_MARK).op(op.ne).if()
+  c.const(at.hitsAt).get(C_ID).const(2).op(op.shl).op(op.add).get(C_MARK)
+  store32()
+  c.const(at.foundAt).get(C_COUNT).const(2).op(op.shl).op(op.add).get(C_ID)
+  store32()
+  c.get(C_COUNT).const(1).op(op.add).set(C_COUNT)
+  c.end()
+  c.get(C_K).const(1).op(op.add).set(C_K).br("each")
+  c.end().end()
+  c.end() // output
+  c.end() // class
+  c.get(C_I).const(1).op(op.add).set(C_I).br("byte")
+  c.end().end()
+  c.get(C_COUNT)
+  return [...unsignedLeb(1), ...unsignedLeb(C_LOCALS), I32, ...c.bytes, 0x0b]
+}
+
+/**
+ * collectTriggers in WebAssembly: the text is encoded into the module's memory (a native copy), then scanned there.
+ * Returns `collect(text, found)`, which writes the ids of the literals in `text` (each once) to `found` and returns
+ * their count; undefined where WebAssembly cannot run. `maxChars`: the longest text it takes (longer ones are the
+ * caller's to scan). One per thread.
+ */
+export const makeWasmCollector = (
+  tables: CollectTables,
+  maxChars: number,
+): ((text: string, found: Int32Array) => number) | undefined => {
+  const states = tables.outputs.length
+  const outIds = tables.outputs.flat()
+  const nextAt = 256
+  const outStartAt = nextAt + tables.next.length * 4
+  const outIdsAt = outStartAt + (states + 1) * 4
+  const hitsAt = outIdsAt + outIds.length * 4
+  const foundAt = hitsAt + tables.literals * 4
+  const inputAt = foundAt + tables.literals * 4
+  const layout: CollectLayout = {
+    nextAt,
+    outStartAt,
+    outIdsAt,
+    hitsAt,
+    foundAt,
+    inputAt,
+    classes: tables.classes,
+  }
+  const exports = instantiate(moduleBytes("collect", 2, collectBody(layout)))
+  if (exports === undefined) return undefined
+  const memory = exports["memory"] as WasmMemory
+  const collect = exports["collect"] as (length: number, mark: number) => number
+  // a UTF-16 code unit is at most three UTF-8 bytes
+  const capacity = maxChars * 3
+  const size = inputAt + capacity
+  memory.grow(Math.ceil(Math.max(0, size - memory.buffer.byteLength) / PAGE))
+  const heap = new Uint8Array(memory.buffer)
+  heap.set(tables.classOf, 0)
+  new Int32Array(memory.buffer, nextAt, tables.next.length).set(tables.next)
+  const outStart = new Int32Array(memory.buffer, outStartAt, states + 1)
+  let k = 0
+  tables.outputs.forEach((ids, state) => {
+    outStart[state] = k
+    k += ids.length
+  })
+  outStart[states] = k
+  new Int32Array(memory.buffer, outIdsAt, outIds.length).set(outIds)
+  const hits = new Int32Array(memory.buffer, hitsAt, tables.literals)
+  const foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
+  const input = heap.subarray(inputAt, inputAt + capacity)
+  const encoder = new TextEncoder()
+  let mark = 0
+  return (text, found) => {
+    if (++mark === 0x7fffffff) {
+      hits.fill(0)
+      mark = 1
+    }
+    const { written } = encoder.encodeInto(text, input)
+    const count = collect(written, mark)
+    for (let i = 0; i < count; i++) found[i] = foundView[i]!
+    return count
   }
 }

@@ -2,7 +2,13 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { BOOSTS, NONZERO_COUNT, PENALTIES, PREFILTER, ZERO_COUNT } from "../../src/triage/patterns.js"
 import { scoreLine } from "../../src/triage/score.js"
-import { prefilterMatches } from "../../src/triage/triggers.js"
+import {
+  collectorKind,
+  collectTriggers,
+  collectTriggersJs,
+  prefilterMatches,
+  TRIGGER_COUNT,
+} from "../../src/triage/triggers.js"
 
 // Words and shapes the patterns care about, in mixed case, plus separators, so generated lines hit rule edges.
 const vocabulary = [
@@ -115,6 +121,28 @@ describe("trigger words", () => {
       fc.property(line, (text) => prefilterMatches(text) === PREFILTER.test(text)),
       { numRuns: 5000 },
     )
+  })
+
+  it("collects trigger words in WebAssembly on Node, the same ones as the JavaScript automaton", () => {
+    expect(collectorKind).toBe("wasm")
+    const hits = new Int32Array(TRIGGER_COUNT)
+    const found = new Int32Array(TRIGGER_COUNT)
+    let mark = 0
+    const words = (collect: typeof collectTriggers, text: string) => {
+      const count = collect(text, text.length, hits, ++mark, found)
+      return Array.from(found.subarray(0, count)).sort((a, b) => a - b)
+    }
+    const same = (text: string): void => {
+      expect(words(collectTriggers, text)).toEqual(words(collectTriggersJs, text))
+    }
+    fc.assert(
+      fc.property(line, fc.constantFrom("", "\ud800", "\ufffd", "é", "✗"), (text, odd) => {
+        same(odd + text + odd)
+      }),
+      { numRuns: 5000 },
+    )
+    // a repeated word is listed once; a text past the wasm buffer is searched in JavaScript
+    for (const text of ["", "error error ERROR", "✗✓×", "x".repeat(5000) + " FAILED"]) same(text)
   })
 
   it("scores every line as running every pattern would", () => {
