@@ -2,7 +2,7 @@
 // least one of its triggers, so one automaton pass over the line tells which regexes are worth running.
 import { buildByteAutomaton } from "./ahoCorasick.js"
 import { isRegexSpace, LiteralSet } from "./literalScan.js"
-import { makeWasmCollector } from "./wasmScan.js"
+import { makeWasmCollector } from "./wasm.js"
 
 /**
  * Exactly the alternatives of PREFILTER in patterns.ts, as literals; `no \S+ found` is finished by hand.

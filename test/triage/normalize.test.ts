@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { hashText, normalizeLine } from "../../src/triage/normalize.js"
+import { hashText, needsKind, needsOf, needsOfJs, normalizeLine } from "../../src/triage/normalize.js"
 
 const word = fc.stringMatching(/^[a-zA-Z:_/.()=-]{1,12}$/)
 const volatile = fc.oneof(
@@ -113,5 +113,53 @@ describe("normalizeLine's shortcuts", () => {
       }),
       { numRuns: Number(process.env["NORMALIZE_RUNS"] ?? 5000) },
     )
+  })
+})
+
+describe("needsOf", () => {
+  it("runs in WebAssembly on Node and finds what the JavaScript walk finds", () => {
+    expect(needsKind).toBe("wasm")
+    const piece = fc.oneof(
+      fc.constantFrom(
+        "12:30:01",
+        "2024-05-14",
+        "0x1f",
+        "0X",
+        "deadbee",
+        "/tmp",
+        "/var/folders",
+        "/private/var",
+      ),
+      fc.constantFrom(
+        "/T",
+        "/v",
+        "/P",
+        "c:",
+        "C:",
+        "Temp",
+        "temp",
+        "1",
+        ":",
+        "-",
+        "/",
+        "é",
+        "✗",
+        "\ud800",
+        " ",
+      ),
+      fc.string({ maxLength: 6 }),
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (parts) => {
+        const text = parts.join("")
+        expect(needsOf(text)).toBe(needsOfJs(text))
+      }),
+      { numRuns: 20000 },
+    )
+    // a long text, then a short one: nothing of the first may be read as part of the second
+    const long = "2024-05-14 12:30:01 /tmp/x 0x1f " + "a".repeat(50)
+    expect(needsOf(long)).toBe(needsOfJs(long))
+    for (const text of ["1", "12:30:0", "2024-05-1", "/tm", "Tem", "c", "0"])
+      expect(needsOf(text)).toBe(needsOfJs(text))
   })
 })

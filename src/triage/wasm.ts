@@ -1,6 +1,8 @@
-// bytePrefilter's scan as a WebAssembly function: the same automaton and the same per-line answers, ~1.6× faster
-// than the JavaScript loop (no bounds check or type guard per byte). The module is a few hundred bytes assembled
-// here at load time, so there is no binary file to build, ship or download.
+// The hot byte loops of triage as WebAssembly functions, each the twin of a JavaScript one that stays as the
+// fallback and as its tests' reference: bytePrefilter's chunk scan (~1.6× faster), the scoring automaton's word
+// collection (~2×) and normalize's needs (what the normalising rules could match). JavaScript pays a bounds check and
+// a type guard per character; these loops do not. Each module is a few hundred bytes assembled here at load time, so
+// there is no binary file to build, ship or download. Each thread builds its own instances.
 
 /** What the scan needs of bytePrefilter's automaton. */
 export interface ScanTables {
@@ -528,5 +530,160 @@ export const makeWasmCollector = (
     const count = collect(written, mark)
     for (let i = 0; i < count; i++) found[i] = foundView[i]!
     return count
+  }
+}
+
+// ---- normalize's needs, on a text's UTF-8 bytes ----
+
+/** Bits of normalize.ts's needsOf, and the characters that start each (normalize.ts documents them). */
+export interface NeedBits {
+  readonly digit: number
+  readonly time: number
+  readonly date: number
+  readonly hexRun: number
+  readonly hexPrefix: number
+  readonly tmp: number
+  readonly volatile: number
+}
+
+// needs(length) → bits; the text sits at N_INPUT with zero bytes before and after it
+const N_LENGTH = 0
+const N_I = 1
+const N_END = 2
+const N_FOUND = 3
+const N_RUN = 4
+const N_BYTE = 5
+const N_KIND = 6
+const N_LOCALS = 6
+const N_HEX = 1
+const N_DECIMAL = 2
+const N_MARK = 4
+/** Where the kind table and the text sit; the text has zeros on both sides, so shapes need no bounds tests. */
+const N_KIND_AT = 0
+const N_INPUT = 256 + 16
+
+/**
+ * needsOf on bytes: the same walk as normalize.ts's, one byte at a time. A character above ASCII is one to four bytes
+ * of no kind, which end a hex run as the character does, and no need holds one, so the bits are those of the text.
+ */
+const needsBody = (bits: NeedBits): Array<number> => {
+  const c = new Code()
+  /** Pushes 1 when the bytes from i are `pattern`; in a shape, `d` stands for any digit. */
+  const match = (pattern: string, digits: boolean): void => {
+    Array.from(pattern).forEach((ch, k) => {
+      c.get(N_I).load8(k)
+      if (digits && ch === "d") c.const(48).op(op.sub).const(9).op(op.leU)
+      else c.const(ch.charCodeAt(0)).op(op.eq)
+      if (k > 0) c.op(op.and)
+    })
+  }
+  const shape = (pattern: string): void => match(pattern, true)
+  const word = (pattern: string): void => match(pattern, false)
+  c.const(N_INPUT).set(N_I)
+  c.get(N_I).get(N_LENGTH).op(op.add).set(N_END)
+  c.block("done").loop("byte")
+  c.get(N_I).get(N_END).op(op.geU).brIf("done")
+  c.get(N_I).load8().set(N_BYTE)
+  c.get(N_BYTE).load8(N_KIND_AT).set(N_KIND)
+  c.block("next")
+  c.get(N_KIND).op(op.eqz).if()
+  c.const(0).set(N_RUN).br("next")
+  c.end()
+  // hexRun = hex ? hexRun + 1 : 0
+  c.get(N_KIND).const(N_HEX).op(op.and).if()
+  c.get(N_RUN).const(1).op(op.add).set(N_RUN)
+  c.else()
+  c.const(0).set(N_RUN)
+  c.end()
+  c.get(N_RUN).const(7).op(op.geU).if()
+  c.get(N_FOUND).const(bits.hexRun).op(op.or).set(N_FOUND)
+  c.end()
+  c.get(N_KIND).const(N_DECIMAL).op(op.and).if()
+  c.get(N_FOUND)
+    .const(bits.digit | bits.volatile)
+    .op(op.or)
+    .set(N_FOUND)
+  c.end()
+  c.get(N_KIND).const(N_MARK).op(op.and).op(op.eqz).brIf("next")
+  /** found |= bit when the condition pushed before holds. */
+  const orIf = (bit: number): void => {
+    c.if().get(N_FOUND).const(bit).op(op.or).set(N_FOUND).end()
+  }
+  const on = (byte: number, body: () => void): void => {
+    c.get(N_BYTE).const(byte).op(op.eq).if()
+    body()
+    c.br("next").end()
+  }
+  // 0x or 0X
+  on(48, () => {
+    c.get(N_I).load8(1).const(32).op(op.or).const(120).op(op.eq)
+    orIf(bits.hexPrefix)
+  })
+  // dd:dd:dd around a `:` (two digits before it): test from i - 2
+  on(58, () => {
+    c.get(N_I).const(2).op(op.sub).set(N_I)
+    shape("dd:dd:dd")
+    orIf(bits.time)
+    c.get(N_I).const(2).op(op.add).set(N_I)
+  })
+  // dddd-dd-dd around a `-` (four digits before it)
+  on(45, () => {
+    c.get(N_I).const(4).op(op.sub).set(N_I)
+    shape("dddd-dd-dd")
+    orIf(bits.date)
+    c.get(N_I).const(4).op(op.add).set(N_I)
+  })
+  // `/` before t, v or p (any case); /tmp, /var/folders, /private/var
+  on(47, () => {
+    c.get(N_I).load8(1).const(32).op(op.or).set(N_KIND)
+    c.get(N_KIND).const(116).op(op.eq).get(N_KIND).const(118).op(op.eq).op(op.or)
+    c.get(N_KIND).const(112).op(op.eq).op(op.or)
+    orIf(bits.tmp)
+    word("/tmp")
+    word("/var/folders")
+    c.op(op.or)
+    word("/private/var")
+    c.op(op.or)
+    orIf(bits.volatile)
+  })
+  on(84, () => {
+    word("Temp")
+    orIf(bits.volatile)
+  })
+  // what is left of the marks: c or C, before a `:`
+  c.get(N_I).load8(1).const(58).op(op.eq)
+  orIf(bits.tmp)
+  c.end() // next
+  c.get(N_I).const(1).op(op.add).set(N_I).br("byte")
+  c.end().end()
+  c.get(N_FOUND)
+  return [...unsignedLeb(1), ...unsignedLeb(N_LOCALS), I32, ...c.bytes, 0x0b]
+}
+
+/**
+ * normalize.ts's needsOf in WebAssembly, for texts of up to `maxChars` characters (longer ones are the caller's);
+ * undefined where WebAssembly cannot run.
+ */
+export const makeWasmNeeds = (bits: NeedBits, maxChars: number): ((text: string) => number) | undefined => {
+  const exports = instantiate(moduleBytes("needs", 1, needsBody(bits)))
+  if (exports === undefined) return undefined
+  const memory = exports["memory"] as WasmMemory
+  const needs = exports["needs"] as (length: number) => number
+  const capacity = maxChars * 3
+  const size = N_INPUT + capacity + TAIL
+  memory.grow(Math.ceil(Math.max(0, size - memory.buffer.byteLength) / PAGE))
+  const heap = new Uint8Array(memory.buffer)
+  for (let b = 48; b <= 57; b++) heap[N_KIND_AT + b] = N_HEX | N_DECIMAL
+  for (const ch of "abcdefABCDEF") heap[N_KIND_AT + ch.charCodeAt(0)]! |= N_HEX
+  for (const ch of "0:-/cCT") heap[N_KIND_AT + ch.charCodeAt(0)]! |= N_MARK
+  const input = heap.subarray(N_INPUT, N_INPUT + capacity)
+  const encoder = new TextEncoder()
+  let dirty = 0
+  return (text) => {
+    const { written } = encoder.encodeInto(text, input)
+    // zeros after the text (the last text may have been longer), so shapes and words never match past its end
+    if (dirty > written) heap.fill(0, N_INPUT + written, N_INPUT + dirty)
+    dirty = written
+    return needs(written)
   }
 }
