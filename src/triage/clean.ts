@@ -43,7 +43,9 @@ const needsWork = (raw: string): boolean => raw.includes("\x1b") || raw.includes
 /** One terminal segment without decorations (no `\r` inside). */
 const cleanSegment = (segment: string): string => {
   let text = segment
-  if (text.includes("\x1b") || text.includes("_bk;")) text = text.replace(BUILDKITE, "").replace(ANSI, "")
+  // each regex only where its literal is: most coloured lines have no Buildkite marker (which may hold an escape)
+  if (text.includes("_bk;")) text = text.replace(BUILDKITE, "")
+  if (text.includes("\x1b")) text = text.replace(ANSI, "")
   return stripStamp(text).trimEnd()
 }
 
