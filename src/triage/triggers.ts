@@ -347,8 +347,9 @@ export const firstNonSpaceCode = (text: string): number => {
 }
 
 /**
- * Lists the trigger words found in text[0, end), each once, as ids in `found[0, returned count)`. `hits` is
- * scratch of TRIGGER_COUNT entries: callers pass a new mark per line, so it never needs clearing.
+ * Lists the trigger words found in text[0, end), each once, as ids in `found[0, returned count)`, in any order. `hits`
+ * is scratch of TRIGGER_COUNT entries: callers pass a new mark per line, so it never needs clearing. The WebAssembly
+ * collection (whole texts of up to WASM_MAX_CHARS) keeps its own marks and leaves `hits` alone.
  */
 export const collectTriggers = (
   text: string,

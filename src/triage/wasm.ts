@@ -24,7 +24,7 @@ export interface WasmScan {
   readonly flags: Uint8Array
 }
 
-// ---- a minimal assembler: just what the scan function uses ----
+// ---- a minimal assembler: just what these functions use ----
 
 const I32 = 0x7f
 const EMPTY_BLOCK = 0x40
@@ -415,7 +415,8 @@ const C_END = 3
 const C_ROW = 4
 const C_CLS = 5
 const C_ENTRY = 6
-const C_STATE = 7
+/** The address of outStart[state] for the state just entered. */
+const C_OUT_AT = 7
 const C_K = 8
 const C_K_END = 9
 const C_ID = 10
@@ -443,10 +444,10 @@ const collectBody = (at: CollectLayout): Array<number> => {
   c.get(C_ENTRY).const(1).op(op.shrS).set(C_ROW)
   c.get(C_ENTRY).const(1).op(op.and).if()
   // the ids ending in this state: outIds[outStart[state] .. outStart[state + 1])
-  c.get(C_ROW).const(at.classes).op(op.divU).const(2).op(op.shl).const(at.outStartAt).op(op.add).set(C_STATE)
-  c.get(C_STATE)
+  c.get(C_ROW).const(at.classes).op(op.divU).const(2).op(op.shl).const(at.outStartAt).op(op.add).set(C_OUT_AT)
+  c.get(C_OUT_AT)
   load32().set(C_K)
-  c.get(C_STATE).const(4).op(op.add)
+  c.get(C_OUT_AT).const(4).op(op.add)
   load32().set(C_K_END)
   c.block("ids").loop("each")
   c.get(C_K).get(C_K_END).op(op.geU).brIf("ids")
