@@ -1,6 +1,6 @@
 // `destill analyze` as a user runs it: the built binary, real files, stdin, and every kind of bad input.
 import { spawnSync } from "node:child_process"
-import { readdirSync, writeFileSync } from "node:fs"
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { gzipSync } from "node:zlib"
 import { afterAll, describe, expect, it } from "vitest"
@@ -100,7 +100,7 @@ describe("destill analyze", () => {
     expect(comparable(threaded)).toEqual(comparable(alone))
   })
 
-  it("ships its scoring threads: the built bin scores a long log on two of them, not only on its main thread", async () => {
+  it("ships its scoring threads: the built bin scores a long log on two of them, in WebAssembly where it can", async () => {
     // Without its worker file beside it the bin would still be right, only 2-4x slower: count the threads that ran
     // by the CPU profile Node writes for each one (the main thread's, then one per scoring thread).
     const log = path.join(tmp.dir, "threads.log")
@@ -124,7 +124,16 @@ describe("destill analyze", () => {
       { encoding: "utf8" },
     )
     expect(r.status, r.stderr).toBe(0)
-    expect(readdirSync(profiles).filter((f) => f.endsWith(".cpuprofile"))).toHaveLength(3)
+    const written = readdirSync(profiles).filter((f) => f.endsWith(".cpuprofile"))
+    expect(written).toHaveLength(3)
+    // and the bundle's scoring threads run the WebAssembly loops, not their JavaScript fallbacks
+    const ranWasm = written.filter((file) => {
+      const profile = JSON.parse(readFileSync(path.join(profiles, file), "utf8")) as {
+        readonly nodes: ReadonlyArray<{ readonly callFrame: { readonly functionName: string } }>
+      }
+      return profile.nodes.some((node) => node.callFrame.functionName.startsWith("wasm-function"))
+    })
+    expect(ranWasm.length).toBeGreaterThanOrEqual(2)
   })
 
   it("streams one finding per line with --format jsonl", async () => {
