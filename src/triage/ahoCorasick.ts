@@ -62,7 +62,8 @@ export interface ByteAutomaton extends LiteralAutomaton {
   readonly classes: number
 }
 
-const foldByte = (b: number): number => (b >= 65 && b <= 90 ? b | 32 : b)
+/** A-Z to a-z, other bytes as they are: the only folding the byte automatons (and a non-unicode /i regex) do. */
+export const foldByte = (b: number): number => (b >= 65 && b <= 90 ? b | 32 : b)
 
 /** The automaton of `literals` on their UTF-8 bytes, ASCII letters in any case. */
 export const buildByteAutomaton = (literals: ReadonlyArray<string>): ByteAutomaton => {

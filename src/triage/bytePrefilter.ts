@@ -2,7 +2,7 @@
 // finds the lines and flags those that may be candidates, so the other ~75% of a log is never turned into strings.
 // It flags a superset of what `isCandidate` accepts (same literals, matched on bytes); the flagged lines are then
 // decoded and tested exactly, so results do not change.
-import { buildByteAutomaton } from "./ahoCorasick.js"
+import { buildByteAutomaton, foldByte } from "./ahoCorasick.js"
 import { NO_WORD, PREFILTER_LITERALS } from "./triggers.js"
 import { makeWasmScanner } from "./wasm.js"
 
@@ -17,7 +17,6 @@ export const UNSURE = 2
 
 const NEWLINE = 10
 const SPACE = 32
-const foldByte = (b: number): number => (b >= 65 && b <= 90 ? b | 32 : b)
 /** ASCII whitespace; other bytes count as part of `\S+` (a superset of the string test, which stops earlier). */
 const isAsciiSpace = (b: number): boolean => b === SPACE || (b >= 9 && b <= 13)
 

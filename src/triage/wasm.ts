@@ -306,6 +306,10 @@ const instantiate = (bytes: Uint8Array): Record<string, unknown> | undefined => 
 }
 
 const PAGE = 65536
+/** Grows `memory` to hold at least `bytes` (views made before then are stale). */
+const growTo = (memory: WasmMemory, bytes: number): void => {
+  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
+}
 const align = (n: number): number => (n + 7) & ~7
 /** Zero bytes after the input: the line-start and ` found` tests may look that far past a line. */
 const TAIL = 16
@@ -346,10 +350,7 @@ export const makeWasmScanner = (scanTables: ScanTables): ((bytes: Uint8Array) =>
   const needsAt = verdictAt + states
   const nextAt = align(needsAt + states)
   const inputAt = align(nextAt + tables.next.length * 4)
-  const ensure = (bytes: number) => {
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
-  }
-  ensure(inputAt)
+  growTo(memory, inputAt)
   const tablesView = new Uint8Array(memory.buffer)
   tablesView.set(tables.classOf, 0)
   tablesView.set(tables.verdict, verdictAt)
@@ -361,7 +362,7 @@ export const makeWasmScanner = (scanTables: ScanTables): ((bytes: Uint8Array) =>
     // at most one line per byte, plus the end sentinel
     const startsAt = align(inputAt + length + TAIL)
     const flagsAt = startsAt + 4 * (length + 2)
-    ensure(flagsAt + length + 2)
+    growTo(memory, flagsAt + length + 2)
     const heap = new Uint8Array(memory.buffer)
     heap.set(bytes, inputAt)
     heap[inputAt + length] = NEWLINE
@@ -505,7 +506,7 @@ export const makeWasmCollector = (
   // a UTF-16 code unit is at most three UTF-8 bytes
   const capacity = maxChars * 3
   const size = inputAt + capacity
-  memory.grow(Math.ceil(Math.max(0, size - memory.buffer.byteLength) / PAGE))
+  growTo(memory, size)
   const heap = new Uint8Array(memory.buffer)
   heap.set(tables.classOf, 0)
   new Int32Array(memory.buffer, nextAt, tables.next.length).set(tables.next)
@@ -672,7 +673,7 @@ export const makeWasmNeeds = (bits: NeedBits, maxChars: number): ((text: string)
   const needs = exports["needs"] as (length: number) => number
   const capacity = maxChars * 3
   const size = N_INPUT + capacity + TAIL
-  memory.grow(Math.ceil(Math.max(0, size - memory.buffer.byteLength) / PAGE))
+  growTo(memory, size)
   const heap = new Uint8Array(memory.buffer)
   for (let b = 48; b <= 57; b++) heap[N_KIND_AT + b] = N_HEX | N_DECIMAL
   for (const ch of "abcdefABCDEF") heap[N_KIND_AT + ch.charCodeAt(0)]! |= N_HEX
