@@ -1,7 +1,5 @@
 // Scores chunks on a pool of worker threads when the compiled worker exists, else inline on this thread.
-import { existsSync } from "node:fs"
-import { fileURLToPath } from "node:url"
-import { Worker } from "node:worker_threads"
+import type { Worker } from "node:worker_threads"
 import { Data, Deferred, Effect, FiberId, Scope } from "effect"
 import type { ChunkFindings, ChunkFindingsRecord } from "../../src/domain/Finding.js"
 import type { LogChunk } from "../../src/domain/LogChunk.js"
@@ -9,6 +7,7 @@ import { fromPackedChunkFindings, toChunkFindings } from "../../src/triage/analy
 import { analyzeChunkFields } from "../../src/triage/chunkAnalysis.js"
 import { releaseChunkBuffer } from "../../src/triage/chunkBuffers.js"
 import type { PackedChunkFindings } from "../../src/triage/packedFindings.js"
+import { scoringThreadFile, spawnScoringThread, takeEarlyThread } from "./scoringThreads.js"
 
 export class AnalyzeFailed extends Data.TaggedError("AnalyzeFailed")<{ readonly message: string }> {}
 
@@ -58,8 +57,8 @@ export interface AnalyzerPoolOptions {
  */
 export const makeAnalyzerPool = (threads: number, options: AnalyzerPoolOptions = {}) =>
   Effect.gen(function* () {
-    const workerFile = fileURLToPath(new URL("./analyzeWorker.js", import.meta.url))
-    if (threads <= 0 || !existsSync(workerFile)) return inline
+    const workerFile = scoringThreadFile()
+    if (threads <= 0 || workerFile === undefined) return inline
     const pending = new Map<number, Pending>()
     const load = new Map<Worker, number>()
     const alive = new Set<Worker>()
@@ -69,12 +68,9 @@ export const makeAnalyzerPool = (threads: number, options: AnalyzerPoolOptions =
     const startWorkers = Effect.acquireRelease(
       Effect.sync(() =>
         Array.from({ length: threads }, () => {
-          // Scoring a chunk allocates ~1.4 MB that dies with the chunk: a young generation that holds a chunk's
-          // garbage collects it cheaply (4 MB spent ~25% more CPU copying live data), and the old generation
-          // stays small because the thread never loads effect. Both keep RSS bounded below V8's defaults.
-          const worker = new Worker(workerFile, {
-            resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
-          })
+          // the CLI may have started the threads while it loaded (scoringThreads.ts)
+          const early = takeEarlyThread()
+          const worker = early?.worker ?? spawnScoringThread(workerFile)
           load.set(worker, 0)
           worker.on(
             "message",
@@ -113,6 +109,7 @@ export const makeAnalyzerPool = (threads: number, options: AnalyzerPoolOptions =
           worker.on("error", (error) => retire(error.message))
           worker.on("exit", (code) => retire(`exit code ${code}`))
           alive.add(worker)
+          if (early?.ready === true) ready.add(worker)
           return worker
         }),
       ),

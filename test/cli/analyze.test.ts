@@ -1,6 +1,7 @@
 // `destill analyze` as a user runs it: the built binary, real files, stdin, and every kind of bad input.
 import { spawnSync } from "node:child_process"
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { availableParallelism } from "node:os"
 import * as path from "node:path"
 import { gzipSync } from "node:zlib"
 import { afterAll, describe, expect, it } from "vitest"
@@ -134,6 +135,45 @@ describe("destill analyze", () => {
       return profile.nodes.some((node) => node.callFrame.functionName.startsWith("wasm-function"))
     })
     expect(ranWasm.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it("starts its scoring threads while it loads for a big file, and they score it", async () => {
+    // Without --jobs the bin starts the threads before loading the program (scoringThreads.ts): the pool must take
+    // those threads, not start more, and the findings must be the ones scoring on this thread gives.
+    const log = path.join(tmp.dir, "early.log")
+    await writeLog({ sizeBytes: 6 * 1024 * 1024, seed: 7 }, log)
+    const profiles = path.join(tmp.dir, "early-profiles")
+    const early = spawnSync(
+      process.execPath,
+      ["--cpu-prof", "--cpu-prof-dir", profiles, binary, "analyze", log, "--no-store", "--format", "json"],
+      { encoding: "utf8" },
+    )
+    expect(early.status, early.stderr).toBe(0)
+    const threads = Math.min(4, availableParallelism())
+    // the main thread's profile, then one per scoring thread: none started twice, none left out
+    const written = readdirSync(profiles).filter((f) => f.endsWith(".cpuprofile"))
+    expect(written).toHaveLength(1 + threads)
+    const scored = written.filter((file) => {
+      const profile = JSON.parse(readFileSync(path.join(profiles, file), "utf8")) as {
+        readonly nodes: ReadonlyArray<{ readonly callFrame: { readonly functionName: string } }>
+      }
+      return profile.nodes.some((node) => node.callFrame.functionName === "analyzeChunkFields")
+    })
+    expect(scored.length).toBeGreaterThanOrEqual(threads)
+    const alone = await runCli(["analyze", log, "--no-store", "--format", "json", "-j", "0"])
+    const comparable = (out: string) =>
+      (JSON.parse(out) as { findings: Array<Record<string, unknown>> }).findings.map(
+        ({ id: _i, ...rest }) => rest,
+      )
+    expect(comparable(early.stdout)).toEqual(comparable(alone.stdout))
+  })
+
+  it("exits with its one-line error when an option is bad, though it had started threads for a big file", async () => {
+    const log = path.join(tmp.dir, "early-bad.log")
+    await writeLog({ sizeBytes: 2 * 1024 * 1024, seed: 8 }, log)
+    const r = await runCli(["analyze", log, "--no-store", "--top", "0"])
+    expect(r.code).not.toBe(0)
+    expectOneLineError(r.stderr, /--top must be between 1 and 10000/)
   })
 
   it("streams one finding per line with --format jsonl", async () => {

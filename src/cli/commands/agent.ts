@@ -1,6 +1,5 @@
 // `destill agent ingest|analyze|persist|insight`: one stateless stage of distributed triage as a long-running process;
 // start N copies and the consumer group shares the work. SIGTERM drains: finish what is in hand, commit, leave.
-import { availableParallelism } from "node:os"
 import { setFlagsFromString } from "node:v8"
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Duration, Effect, Fiber, Layer } from "effect"
@@ -20,6 +19,7 @@ import {
   type ProviderFlags,
 } from "./insightOptions.js"
 import { analyzeAgent } from "../../../pipelines/triage/analyze.js"
+import { defaultScoringThreads } from "../../../pipelines/triage/scoringThreads.js"
 import { checkRange } from "../errors.js"
 import {
   distributedTuning,
@@ -57,7 +57,7 @@ const concurrency = Options.integer("concurrency").pipe(
 )
 
 const threads = Options.integer("threads").pipe(
-  Options.withDefault(Math.min(4, availableParallelism())),
+  Options.withDefault(defaultScoringThreads()),
   Options.withDescription(
     "analyze: worker threads that score chunks (default: the number of cores, at most 4, as local mode; 0 scores on the main thread). At least twice as many chunks are kept in flight.",
   ),

@@ -3,10 +3,10 @@ import { randomUUID } from "node:crypto"
 import { findBaselineBuildkite, isBuildkiteUrl } from "../../../layers/source/buildkite.js"
 import { findBaselineGitHub, isGitHubActionsUrl } from "../../../layers/source/github.js"
 import { readBaseline } from "../../../pipelines/triage/baseline.js"
-import { availableParallelism } from "node:os"
 import { Args, Command, Options } from "@effect/cli"
 import { Config, Console, Effect, Fiber, Layer, Option, Ref } from "effect"
 import { makeProgress, runTriage, type TriageResult } from "../../../pipelines/triage/run.js"
+import { defaultScoringThreads } from "../../../pipelines/triage/scoringThreads.js"
 import type { Finding } from "../../domain/Finding.js"
 import { reportProgress } from "../../ui/progressLine.js"
 import { headerText } from "../format/text.js"
@@ -80,7 +80,7 @@ const baseline = Options.text("baseline").pipe(
 
 const jobs = Options.integer("jobs").pipe(
   Options.withAlias("j"),
-  Options.withDefault(Math.min(4, availableParallelism())),
+  Options.withDefault(defaultScoringThreads()),
   Options.withDescription(
     "Worker threads scoring chunks (default: the number of cores, at most 4; 0 = none).",
   ),
