@@ -34,7 +34,7 @@ const TAG = /^\[[A-Za-z]+\]/
 /** Indentation after an optional leading level tag (`[info]   at x` is indented under `[info] - test`). */
 export const indentOf = (text: string): number => {
   let i = 0
-  if (text.charCodeAt(0) === 91) {
+  if (text.length > 0 && text.charCodeAt(0) === 91) {
     const tag = TAG.exec(text)
     if (tag !== null) i = tag[0].length + 1
   }

@@ -50,7 +50,9 @@ const utf8Text = (utf8: Uint8Array, keep = defaultSplitLimits.keepLineChars): Ch
         const start = starts[i]!
         const end = starts[i + 1]! - 1
         text = end > start ? buffer.toString("utf8", start, end) : ""
-        if (text.length > keep || text.charCodeAt(text.length - 1) === 13) text = finish(text, keep)
+        // an empty line has no last character: reading one would send the optimised code back to the interpreter
+        if (text.length > keep || (text.length > 0 && text.charCodeAt(text.length - 1) === 13))
+          text = finish(text, keep)
         decoded[i] = text
       }
       return text

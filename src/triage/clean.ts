@@ -1,5 +1,6 @@
 // Line cleaning: the text patterns are matched against (CI decorations stripped) and the text a terminal shows.
 // A lone `\r` is a terminal overwrite; scoring keeps every segment so an error printed before it never vanishes.
+import { codeAt } from "./literalScan.js"
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) and charset selections.
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>]/g
@@ -21,18 +22,18 @@ const isoStampLength = (text: string): number => {
     if (want === 48 ? !isDigit(c) : c !== want) return 0
   }
   let i = shape.length
-  if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+  if (codeAt(text, i) === 46 && isDigit(codeAt(text, i + 1))) {
     i += 2
-    while (isDigit(text.charCodeAt(i))) i++
+    while (isDigit(codeAt(text, i))) i++
   }
-  if (text.charCodeAt(i) !== 90) return 0
-  return text.charCodeAt(i + 1) === 32 ? i + 2 : i + 1
+  if (codeAt(text, i) !== 90) return 0
+  return codeAt(text, i + 1) === 32 ? i + 2 : i + 1
 }
 
 /** Strips a GitHub Actions timestamp prefix; the hot, tab-free case without a regex. */
 const stripStamp = (text: string): string => {
   if (text.includes("\t")) return text.replace(GH_PREFIX, "")
-  if (!isDigit(text.charCodeAt(0))) return text
+  if (!isDigit(codeAt(text, 0))) return text
   const length = isoStampLength(text)
   return length === 0 ? text : text.slice(length)
 }

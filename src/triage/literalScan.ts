@@ -32,6 +32,12 @@ const symbolClass = (c: number): number => {
 const fold = (c: number): number => (c >= 65 && c <= 90 ? c | 32 : c)
 
 /**
+ * The code at `i`, or -1 past the end. `charCodeAt` past the end gives NaN, and the first time it does, V8 throws the
+ * optimised code of the function it sits in (inlined into the whole scoring loop) away and compiles it again.
+ */
+export const codeAt = (text: string, i: number): number => (i < text.length ? text.charCodeAt(i) : -1)
+
+/**
  * JavaScript's `\s`: what `\S+` stops at. Needed by callers that finish a shape the automaton starts.
  */
 export const isRegexSpace = (c: number): boolean =>

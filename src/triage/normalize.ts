@@ -1,6 +1,6 @@
 // Normalisation for dedup and template counting: volatile tokens become placeholders, then SHA-256.
 import * as crypto from "node:crypto"
-import { isRegexSpace } from "./literalScan.js"
+import { codeAt, isRegexSpace } from "./literalScan.js"
 import { makeWasmNeeds } from "./wasm.js"
 
 // Order matters: the wider shapes (timestamps, uuids, paths) go before the bare numbers they contain.
@@ -133,9 +133,9 @@ const digitsEnd = (text: string, at: number): number => {
 const timeEnd = (text: string, at: number): number => {
   if (!hasShape(text, at, "dd:dd:dd")) return -1
   const end = at + 8
-  const next = text.charCodeAt(end)
+  const next = codeAt(text, end)
   // the fraction is kept only whole and followed by a boundary; without it, `.` or `,` is the boundary
-  if ((next === 46 || next === 44) && isDigit(text.charCodeAt(end + 1))) {
+  if ((next === 46 || next === 44) && isDigit(codeAt(text, end + 1))) {
     const fraction = digitsEnd(text, end + 1)
     return fraction === text.length || !isWordChar(text.charCodeAt(fraction)) ? fraction : end
   }
@@ -166,12 +166,12 @@ const UNITS = new Set([
 const durationEnd = (text: string, at: number): number => {
   let end = digitsEnd(text, at)
   // a fraction, when one follows, is the only way on: without it the unit would have to start at the `.`
-  if (text.charCodeAt(end) === 46 && isDigit(text.charCodeAt(end + 1))) end = digitsEnd(text, end + 1)
+  if (codeAt(text, end) === 46 && isDigit(codeAt(text, end + 1))) end = digitsEnd(text, end + 1)
   // with the optional space the unit starts after it; without it the unit would start at a space
   if (end < text.length && isRegexSpace(text.charCodeAt(end))) end++
-  if (text.charCodeAt(end) === 0xb5) {
+  if (codeAt(text, end) === 0xb5) {
     // µs: `µ` is no word character, so the word is the `s` after it
-    return text.charCodeAt(end + 1) === 115 && !isWordChar(text.charCodeAt(end + 2)) ? end + 2 : -1
+    return codeAt(text, end + 1) === 115 && !isWordChar(codeAt(text, end + 2)) ? end + 2 : -1
   }
   let word = end
   while (word < text.length && isWordChar(text.charCodeAt(word))) word++
@@ -181,7 +181,7 @@ const durationEnd = (text: string, at: number): number => {
 /** `\d+(?:\.\d+)?` at `at`, after the time and duration rules replaced their matches (placeholders hold no digit). */
 const numberEnd = (text: string, at: number): number => {
   const end = digitsEnd(text, at)
-  if (text.charCodeAt(end) !== 46 || !isDigit(text.charCodeAt(end + 1))) return end
+  if (codeAt(text, end) !== 46 || !isDigit(codeAt(text, end + 1))) return end
   // the digits after the `.` start at a boundary: a time or duration there was replaced first
   if (timeEnd(text, end + 1) >= 0 || durationEnd(text, end + 1) >= 0) return end
   return digitsEnd(text, end + 1)
