@@ -1,5 +1,6 @@
 // Groups scored lines into blocks: a compiler error with its notes, a stack trace, an assertion diff or a
 // failing test's report becomes one block, kept short enough to read at a glance.
+import { charCodeAt, trim } from "./strings.js"
 
 export interface Block {
   /** Chunk-relative indices, inclusive. */
@@ -34,13 +35,13 @@ const TAG = /^\[[A-Za-z]+\]/
 /** Indentation after an optional leading level tag (`[info]   at x` is indented under `[info] - test`). */
 export const indentOf = (text: string): number => {
   let i = 0
-  if (text.length > 0 && text.charCodeAt(0) === 91) {
+  if (text.length > 0 && charCodeAt(text, 0) === 91) {
     const tag = TAG.exec(text)
     if (tag !== null) i = tag[0].length + 1
   }
   let width = 0
   for (; i < text.length; i++) {
-    const c = text.charCodeAt(i)
+    const c = charCodeAt(text, i)
     if (c === 32) width++
     else if (c === 9) width += 4
     else break
@@ -48,7 +49,7 @@ export const indentOf = (text: string): number => {
   return width
 }
 
-const isBlank = (text: string): boolean => text.trim().length === 0
+const isBlank = (text: string): boolean => trim(text).length === 0
 
 const continues = (text: string, baseIndent: number): boolean =>
   CONTINUATION.test(text) || (!isBlank(text) && indentOf(text) > baseIndent)

@@ -10,6 +10,7 @@ import { cleanLine, cleanSegments, displayLine, rawSegment } from "./clean.js"
 import { hashText, normalizeLine } from "./normalize.js"
 import { isCandidate, scoreLine, type LineScore } from "./score.js"
 import { isStepStart, STEP_FAILED, StepMap } from "./steps.js"
+import { includes } from "./strings.js"
 
 export interface AnalyzeOptions {
   /** Context lines shown before and after each finding. */
@@ -95,7 +96,7 @@ const scoreCandidates = (lines: ChunkText): Scored => {
     if (isStepStart(raw)) starts.push(i)
     let best: Verdict | null = null
     let bestText = ""
-    if (raw.includes("\r")) {
+    if (includes(raw, "\r")) {
       for (const segment of cleanSegments(raw)) {
         const verdict = verdictOf(segment)
         if (verdict !== null && (best === null || verdict.score.score > best.score.score)) {
@@ -204,7 +205,7 @@ const toFinding = (
   const normalized: Array<string> = []
   for (let i = block.start; i <= block.end; i++) {
     const raw = lines.line(i)
-    own.push(raw.includes("\r") ? rawSegment(raw, textAt(i)) : raw)
+    own.push(includes(raw, "\r") ? rawSegment(raw, textAt(i)) : raw)
     // a scored line's template is its text normalised already
     normalized.push(candidates[i]?.template ?? normalizeLine(textAt(i)))
   }

@@ -3,6 +3,7 @@
 import type { LogChunk } from "../domain/LogChunk.js"
 import { EXACT, scanChunk, UNSURE } from "./bytePrefilter.js"
 import { defaultSplitLimits } from "./split.js"
+import { charCodeAt, slice } from "./strings.js"
 
 export interface ChunkText {
   readonly length: number
@@ -14,7 +15,7 @@ export interface ChunkText {
 
 /** What LineSplitter does to each line: drop the `\r` of a `\r\n`, cut monster lines for display. */
 const finish = (line: string, keep: number): string => {
-  const out = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line
+  const out = charCodeAt(line, line.length - 1) === 13 ? slice(line, 0, -1) : line
   return out.length > keep ? out.slice(0, keep) + " …[line cut]" : out
 }
 
@@ -26,7 +27,7 @@ export const decodeLines = (utf8: Uint8Array, keep = defaultSplitLimits.keepLine
   lines.pop()
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
-    if (line.length > keep || line.charCodeAt(line.length - 1) === 13) lines[i] = finish(line, keep)
+    if (line.length > keep || charCodeAt(line, line.length - 1) === 13) lines[i] = finish(line, keep)
   }
   return lines
 }
@@ -51,7 +52,7 @@ const utf8Text = (utf8: Uint8Array, keep = defaultSplitLimits.keepLineChars): Ch
         const end = starts[i + 1]! - 1
         text = end > start ? buffer.toString("utf8", start, end) : ""
         // an empty line has no last character: reading one would send the optimised code back to the interpreter
-        if (text.length > keep || (text.length > 0 && text.charCodeAt(text.length - 1) === 13))
+        if (text.length > keep || (text.length > 0 && charCodeAt(text, text.length - 1) === 13))
           text = finish(text, keep)
         decoded[i] = text
       }

@@ -1,6 +1,7 @@
 // Line cleaning: the text patterns are matched against (CI decorations stripped) and the text a terminal shows.
 // A lone `\r` is a terminal overwrite; scoring keeps every segment so an error printed before it never vanishes.
 import { codeAt } from "./literalScan.js"
+import { charCodeAt, includes, slice, trimEnd } from "./strings.js"
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) and charset selections.
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>]/g
@@ -17,7 +18,7 @@ const isoStampLength = (text: string): number => {
   const shape = "0000-00-00T00:00:00"
   if (text.length < shape.length + 1) return 0
   for (let i = 0; i < shape.length; i++) {
-    const c = text.charCodeAt(i)
+    const c = charCodeAt(text, i)
     const want = shape.charCodeAt(i)
     if (want === 48 ? !isDigit(c) : c !== want) return 0
   }
@@ -32,22 +33,23 @@ const isoStampLength = (text: string): number => {
 
 /** Strips a GitHub Actions timestamp prefix; the hot, tab-free case without a regex. */
 const stripStamp = (text: string): string => {
-  if (text.includes("\t")) return text.replace(GH_PREFIX, "")
+  if (includes(text, "\t")) return text.replace(GH_PREFIX, "")
   if (!isDigit(codeAt(text, 0))) return text
   const length = isoStampLength(text)
-  return length === 0 ? text : text.slice(length)
+  return length === 0 ? text : slice(text, length)
 }
 
 /** An escape, bell or `\r`: what the regexes below strip. Native searches beat a loop over the characters. */
-const needsWork = (raw: string): boolean => raw.includes("\x1b") || raw.includes("\r") || raw.includes("\x07")
+const needsWork = (raw: string): boolean =>
+  includes(raw, "\x1b") || includes(raw, "\r") || includes(raw, "\x07")
 
 /** One terminal segment without decorations (no `\r` inside). */
 const cleanSegment = (segment: string): string => {
   let text = segment
   // each regex only where its literal is: most coloured lines have no Buildkite marker (which may hold an escape)
-  if (text.includes("_bk;")) text = text.replace(BUILDKITE, "")
-  if (text.includes("\x1b")) text = text.replace(ANSI, "")
-  return stripStamp(text).trimEnd()
+  if (includes(text, "_bk;")) text = text.replace(BUILDKITE, "")
+  if (includes(text, "\x1b")) text = text.replace(ANSI, "")
+  return trimEnd(stripStamp(text))
 }
 
 /**
@@ -55,7 +57,7 @@ const cleanSegment = (segment: string): string => {
  * progress bars and spinners rewrite the line with `\r` and produce several.
  */
 export const cleanSegments = (raw: string): Array<string> => {
-  if (!raw.includes("\r")) return [cleanLine(raw)]
+  if (!includes(raw, "\r")) return [cleanLine(raw)]
   const out: Array<string> = []
   for (const part of raw.split("\r")) {
     const cleaned = cleanSegment(part)
@@ -66,21 +68,21 @@ export const cleanSegments = (raw: string): Array<string> => {
 
 /** Text for scoring and matching: decorations stripped; `\r` segments joined by a space so all stay findable. */
 export const cleanLine = (raw: string): string => {
-  if (!needsWork(raw)) return stripStamp(raw).trimEnd()
-  if (!raw.includes("\r")) return cleanSegment(raw)
+  if (!needsWork(raw)) return trimEnd(stripStamp(raw))
+  if (!includes(raw, "\r")) return cleanSegment(raw)
   return cleanSegments(raw).join(" ")
 }
 
 /** What a terminal would show: decorations stripped, only the last non-empty overwrite of a `\r` line. */
 export const displayLine = (raw: string): string => {
-  if (!raw.includes("\r")) return cleanLine(raw)
+  if (!includes(raw, "\r")) return cleanLine(raw)
   const segments = cleanSegments(raw)
   return segments[segments.length - 1] ?? ""
 }
 
 /** The raw text of the segment of `raw` whose cleaned text is `cleaned` (or the last visible one). */
 export const rawSegment = (raw: string, cleaned: string): string => {
-  if (!raw.includes("\r")) return raw
+  if (!includes(raw, "\r")) return raw
   const parts = raw.split("\r")
   let lastVisible = raw
   for (const part of parts) {

@@ -1,6 +1,7 @@
 // A one-pass, ASCII-case-insensitive search for a fixed set of literals (an Aho-Corasick automaton): what lets
 // the hot path ask "which trigger words does this line hold" without running a regex per word.
 import { buildAutomaton } from "./ahoCorasick.js"
+import { charCodeAt } from "./strings.js"
 
 /** Characters above ASCII that may appear in a literal: the pass and fail marks test runners print. */
 const SYMBOLS = "✗✖✘❌●×✓✔√"
@@ -35,7 +36,7 @@ const fold = (c: number): number => (c >= 65 && c <= 90 ? c | 32 : c)
  * The code at `i`, or -1 past the end. `charCodeAt` past the end gives NaN, and the first time it does, V8 throws the
  * optimised code of the function it sits in (inlined into the whole scoring loop) away and compiles it again.
  */
-export const codeAt = (text: string, i: number): number => (i < text.length ? text.charCodeAt(i) : -1)
+export const codeAt = (text: string, i: number): number => (i < text.length ? charCodeAt(text, i) : -1)
 
 /**
  * JavaScript's `\s`: what `\S+` stops at. Needed by callers that finish a shape the automaton starts.
@@ -108,7 +109,7 @@ export class LiteralSet {
     const asciiClass = this.asciiClass
     let row = 0
     for (let i = 0; i < end; i++) {
-      const c = text.charCodeAt(i)
+      const c = charCodeAt(text, i)
       const cls = c < 128 ? asciiClass[c]! : this.symbol(c)
       // a character no literal holds sends the automaton home without a table load
       if (cls === 0) {
@@ -137,7 +138,7 @@ export class LiteralSet {
     let count = 0
     let row = 0
     for (let i = 0; i < end; i++) {
-      const c = text.charCodeAt(i)
+      const c = charCodeAt(text, i)
       const cls = c < 128 ? asciiClass[c]! : this.symbol(c)
       if (cls === 0) {
         row = 0

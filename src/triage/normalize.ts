@@ -2,6 +2,7 @@
 import * as crypto from "node:crypto"
 import { codeAt, isRegexSpace } from "./literalScan.js"
 import { makeWasmNeeds } from "./wasm.js"
+import { charCodeAt, slice, startsWith, trim } from "./strings.js"
 
 // Order matters: the wider shapes (timestamps, uuids, paths) go before the bare numbers they contain.
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -53,7 +54,7 @@ const isWordChar = (c: number): boolean =>
 const hasShape = (text: string, at: number, shape: string): boolean => {
   if (at < 0 || at + shape.length > text.length) return false
   for (let k = 0; k < shape.length; k++) {
-    const c = text.charCodeAt(at + k)
+    const c = charCodeAt(text, at + k)
     const want = shape.charCodeAt(k)
     if (want === 100 ? !isDigit(c) : c !== want) return false
   }
@@ -65,7 +66,7 @@ export const needsOfJs = (text: string): number => {
   let found = 0
   let hexRun = 0
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
+    const c = charCodeAt(text, i)
     const kind = c < 128 ? KIND[c]! : 0
     if (kind === 0) {
       hexRun = 0
@@ -76,23 +77,23 @@ export const needsOfJs = (text: string): number => {
     if ((kind & DECIMAL) !== 0) found |= DIGIT | VOLATILE
     if ((kind & MARK) === 0) continue
     if (c === 48) {
-      if ((text.charCodeAt(i + 1) | 32) === 120) found |= HEX_PREFIX
+      if ((charCodeAt(text, i + 1) | 32) === 120) found |= HEX_PREFIX
     } else if (c === 58) {
       if (hasShape(text, i - 2, "dd:dd:dd")) found |= TIME
     } else if (c === 45) {
       if (hasShape(text, i - 4, "dddd-dd-dd")) found |= DATE
     } else if (c === 47) {
-      const next = text.charCodeAt(i + 1) | 32
+      const next = charCodeAt(text, i + 1) | 32
       if (next === 116 || next === 118 || next === 112) found |= TMP
       if (
-        text.startsWith("/tmp", i) ||
-        text.startsWith("/var/folders", i) ||
-        text.startsWith("/private/var", i)
+        startsWith(text, "/tmp", i) ||
+        startsWith(text, "/var/folders", i) ||
+        startsWith(text, "/private/var", i)
       )
         found |= VOLATILE
     } else if (c === 84) {
-      if (text.startsWith("Temp", i)) found |= VOLATILE
-    } else if (text.charCodeAt(i + 1) === 58) found |= TMP // `c:` or `C:`
+      if (startsWith(text, "Temp", i)) found |= VOLATILE
+    } else if (charCodeAt(text, i + 1) === 58) found |= TMP // `c:` or `C:`
   }
   return found
 }
@@ -125,7 +126,7 @@ export const needsOf = (text: string): number =>
 /** End of the digit run starting at `at`. */
 const digitsEnd = (text: string, at: number): number => {
   let j = at
-  while (j < text.length && isDigit(text.charCodeAt(j))) j++
+  while (j < text.length && isDigit(charCodeAt(text, j))) j++
   return j
 }
 
@@ -137,7 +138,7 @@ const timeEnd = (text: string, at: number): number => {
   // the fraction is kept only whole and followed by a boundary; without it, `.` or `,` is the boundary
   if ((next === 46 || next === 44) && isDigit(codeAt(text, end + 1))) {
     const fraction = digitsEnd(text, end + 1)
-    return fraction === text.length || !isWordChar(text.charCodeAt(fraction)) ? fraction : end
+    return fraction === text.length || !isWordChar(charCodeAt(text, fraction)) ? fraction : end
   }
   return end === text.length || !isWordChar(next) ? end : -1
 }
@@ -168,14 +169,14 @@ const durationEnd = (text: string, at: number): number => {
   // a fraction, when one follows, is the only way on: without it the unit would have to start at the `.`
   if (codeAt(text, end) === 46 && isDigit(codeAt(text, end + 1))) end = digitsEnd(text, end + 1)
   // with the optional space the unit starts after it; without it the unit would start at a space
-  if (end < text.length && isRegexSpace(text.charCodeAt(end))) end++
+  if (end < text.length && isRegexSpace(charCodeAt(text, end))) end++
   if (codeAt(text, end) === 0xb5) {
     // µs: `µ` is no word character, so the word is the `s` after it
     return codeAt(text, end + 1) === 115 && !isWordChar(codeAt(text, end + 2)) ? end + 2 : -1
   }
   let word = end
-  while (word < text.length && isWordChar(text.charCodeAt(word))) word++
-  return word > end && word - end <= 7 && UNITS.has(text.slice(end, word)) ? word : -1
+  while (word < text.length && isWordChar(charCodeAt(text, word))) word++
+  return word > end && word - end <= 7 && UNITS.has(slice(text, end, word)) ? word : -1
 }
 
 /** `\d+(?:\.\d+)?` at `at`, after the time and duration rules replaced their matches (placeholders hold no digit). */
@@ -197,12 +198,12 @@ const timesDurationsNumbers = (text: string): string => {
   let copied = 0
   let i = 0
   while (i < text.length) {
-    if (!isDigit(text.charCodeAt(i))) {
+    if (!isDigit(charCodeAt(text, i))) {
       i++
       continue
     }
     // a digit run starts here (runs are taken whole)
-    const boundary = i === 0 || !isWordChar(text.charCodeAt(i - 1))
+    const boundary = i === 0 || !isWordChar(charCodeAt(text, i - 1))
     let end = boundary ? timeEnd(text, i) : -1
     let placeholder = "<time>"
     if (end < 0 && boundary) {
@@ -213,15 +214,15 @@ const timesDurationsNumbers = (text: string): string => {
       end = numberEnd(text, i)
       placeholder = "<n>"
     }
-    out += text.slice(copied, i) + placeholder
+    out += slice(text, copied, i) + placeholder
     copied = i = end
   }
-  return copied === 0 ? text : out + text.slice(copied)
+  return copied === 0 ? text : out + slice(text, copied)
 }
 
 /** Replaces timestamps, UUIDs, hex, temp paths, durations and numbers with placeholders; idempotent. */
 export const normalizeLine = (cleaned: string): string => {
-  let text = cleaned.trim()
+  let text = trim(cleaned)
   const found = needsOf(text)
   if ((found & VOLATILE) === 0) return text
   if ((found & ~(DIGIT | TIME | VOLATILE)) === 0) return timesDurationsNumbers(text)

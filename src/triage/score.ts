@@ -19,6 +19,7 @@ import {
   TRIGGER_COUNT,
   ZERO_COUNT_GATE,
 } from "./triggers.js"
+import { charCodeAt, includes, slice } from "./strings.js"
 
 export interface LineScore {
   readonly score: number
@@ -33,11 +34,11 @@ const MAX_SCORED_CHARS = 2000
 /** True when the raw line is worth scoring at all; false for the vast majority of log noise. */
 export const isCandidate = (raw: string): boolean => {
   if (prefilterMatches(raw)) return true
-  const first = raw.charCodeAt(0)
+  const first = charCodeAt(raw, 0)
   // E (pytest), - (rust test headers, step markers), _ (pytest headers), ~ and + (step markers)
   if (first === 69 || first === 45 || first === 95 || first === 126 || first === 43)
     return PREFILTER_LINE_START.test(raw)
-  return first === 32 && raw.includes("** (")
+  return first === 32 && includes(raw, "** (")
 }
 
 const round = (value: number): number => Math.round(value * 100) / 100
@@ -74,7 +75,7 @@ const openPenalties = new Int32Array(PENALTY_INDEX.words)
 /** True when `text` holds one of the case-sensitive substrings a rule needs (or it needs none). */
 const holdsCased = (cased: ReadonlyArray<string> | undefined, text: string): boolean => {
   if (cased === undefined) return true
-  for (const word of cased) if (text.includes(word)) return true
+  for (const word of cased) if (includes(text, word)) return true
   return false
 }
 /** Only specific rules (at least this weight) count as corroboration; generic words always co-occur. */
@@ -82,13 +83,13 @@ const CORROBORATING_WEIGHT = 0.6
 
 /** The score of a cleaned line, or undefined when no boost rule matches. */
 export const scoreLine = (cleaned: string): LineScore | undefined => {
-  const text = cleaned.length > MAX_SCORED_CHARS ? cleaned.slice(0, MAX_SCORED_CHARS) : cleaned
+  const text = cleaned.length > MAX_SCORED_CHARS ? slice(cleaned, 0, MAX_SCORED_CHARS) : cleaned
   if (++mark === 0x7fffffff) {
     hits.fill(0)
     mark = 1
   }
   const count = collectTriggers(text, text.length, hits, mark, found)
-  const first = text.length > 0 ? text.charCodeAt(0) : -1
+  const first = text.length > 0 ? charCodeAt(text, 0) : -1
   const firstNonSpace = firstNonSpaceCode(text)
   BOOST_INDEX.open(found, count, first, firstNonSpace, openBoosts)
   let best = -1

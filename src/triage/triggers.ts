@@ -3,6 +3,7 @@
 import { buildByteAutomaton } from "./ahoCorasick.js"
 import { isRegexSpace, LiteralSet } from "./literalScan.js"
 import { makeWasmCollector } from "./wasm.js"
+import { charCodeAt } from "./strings.js"
 
 /**
  * Exactly the alternatives of PREFILTER in patterns.ts, as literals; `no \S+ found` is finished by hand.
@@ -72,10 +73,10 @@ const FOUND = " found"
 /** After "no " ending at `from`: one run of non-space characters, then " found" (any case). */
 const foundFollows = (text: string, from: number): boolean => {
   let j = from
-  while (j < text.length && !isRegexSpace(text.charCodeAt(j))) j++
+  while (j < text.length && !isRegexSpace(charCodeAt(text, j))) j++
   if (j === from || j + FOUND.length > text.length) return false
   for (let k = 0; k < FOUND.length; k++) {
-    const c = text.charCodeAt(j + k)
+    const c = charCodeAt(text, j + k)
     if ((c >= 65 && c <= 90 ? c | 32 : c) !== FOUND.charCodeAt(k)) return false
   }
   return true
@@ -340,7 +341,7 @@ export const ZERO_COUNT_GATE: Gate = gateOf(ZERO_COUNT_TRIGGERS, undefined)
 /** The UTF-16 code of the first character of `text` that JavaScript's `\s` does not match, or -1 if blank. */
 export const firstNonSpaceCode = (text: string): number => {
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
+    const c = charCodeAt(text, i)
     if (!isRegexSpace(c)) return c
   }
   return -1
