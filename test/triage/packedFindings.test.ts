@@ -1,12 +1,13 @@
 // Findings whose texts travel packed (scoring thread → a local run's ranking) rank and read exactly like records.
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { logText } from "../../bench/generateLog.js"
 import { Finding } from "../../src/domain/Finding.js"
 import { fromPackedChunkFindings, fullFinding, toChunkFindings } from "../../src/triage/analyzeChunk.js"
 import { analyzeChunkFields } from "../../src/triage/chunkAnalysis.js"
-import { packChunkFindings } from "../../src/triage/packedFindings.js"
+import { packChunkFindings, packTexts, unpackTexts } from "../../src/triage/packedFindings.js"
 import { FindingRanker } from "../../src/triage/rank.js"
 import { sliceJob } from "./logChunk.js"
 
@@ -17,6 +18,40 @@ const chunks = sliceJob((example + generated).split("\n").slice(0, -1), 400, 50)
 const records = chunks.map((chunk) => analyzeChunkFields(chunk, { context: 3 }))
 
 describe("packed findings", () => {
+  it("unpack to the texts they were packed from, whatever characters those hold", () => {
+    // lengths and colons inside the texts, digits after a colon, empty texts and lists, lone surrogates
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({ unit: "grapheme" }),
+      fc.string({ unit: "binary" }),
+      fc.stringMatching(/^[0-9:]{0,8}$/),
+    )
+    const texts = fc.array(text, { maxLength: 5 })
+    fc.assert(
+      fc.property(
+        fc.constantFrom("critical", "error", "warning", "info"),
+        text,
+        text,
+        texts,
+        texts,
+        texts,
+        texts,
+        (severity, category, message, lines, before, after, signals) => {
+          const original = {
+            severity,
+            category,
+            message,
+            lines,
+            context: { before, after },
+            signals,
+          } as const
+          expect(unpackTexts(packTexts(original))).toEqual(original)
+        },
+      ),
+      { numRuns: 5000 },
+    )
+  })
+
   it("read as the record they were packed from, texts included", () => {
     const findings = records.flatMap((record) => record.findings)
     expect(findings.length).toBeGreaterThan(50)
