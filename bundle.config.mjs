@@ -5,7 +5,7 @@
 // (PGlite, kafkajs, whose internals layers/broker/kafka/kafkajs.ts patches through require), and are loaded by
 // node as usual. The scoring thread resolves its file as ./analyzeWorker.js next to the code that starts it, which
 // in the bundle is dist/bundle/ too.
-import { chmod } from "node:fs/promises"
+import { chmod, rm } from "node:fs/promises"
 import * as esbuild from "esbuild"
 
 /** Packages compiled into the bundle: pure ES modules that load nothing from disk. */
@@ -13,6 +13,8 @@ const bundled = (name) =>
   ["effect", "fast-check", "pure-rand"].some((p) => name === p || name.startsWith(`${p}/`)) ||
   name.startsWith("@effect/")
 
+// chunk names carry content hashes: clear the last build's, or every rebuild would leave its chunks behind
+await rm("dist/bundle", { recursive: true, force: true })
 await esbuild.build({
   entryPoints: { cli: "dist/src/cli/main.js", analyzeWorker: "dist/pipelines/triage/analyzeWorker.js" },
   outdir: "dist/bundle",
