@@ -18,6 +18,17 @@ const file = (name: string, content: string | Buffer) => {
   return p
 }
 
+/** The CPU profiles `node --cpu-prof` wrote to `dir` (one per thread), as the function names each one ran. */
+const profiledThreads = (dir: string): Array<ReadonlyArray<string>> =>
+  readdirSync(dir)
+    .filter((file) => file.endsWith(".cpuprofile"))
+    .map((file) => {
+      const profile = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as {
+        readonly nodes: ReadonlyArray<{ readonly callFrame: { readonly functionName: string } }>
+      }
+      return profile.nodes.map((node) => node.callFrame.functionName)
+    })
+
 /** A failed command must say one thing, on one line, with no stack trace. */
 const expectOneLineError = (stderr: string, pattern: RegExp) => {
   const lines = stderr.trim().split("\n")
@@ -125,15 +136,10 @@ describe("destill analyze", () => {
       { encoding: "utf8" },
     )
     expect(r.status, r.stderr).toBe(0)
-    const written = readdirSync(profiles).filter((f) => f.endsWith(".cpuprofile"))
-    expect(written).toHaveLength(3)
+    const threads = profiledThreads(profiles)
+    expect(threads).toHaveLength(3)
     // and the bundle's scoring threads run the WebAssembly loops, not their JavaScript fallbacks
-    const ranWasm = written.filter((file) => {
-      const profile = JSON.parse(readFileSync(path.join(profiles, file), "utf8")) as {
-        readonly nodes: ReadonlyArray<{ readonly callFrame: { readonly functionName: string } }>
-      }
-      return profile.nodes.some((node) => node.callFrame.functionName.startsWith("wasm-function"))
-    })
+    const ranWasm = threads.filter((ran) => ran.some((name) => name.startsWith("wasm-function")))
     expect(ranWasm.length).toBeGreaterThanOrEqual(2)
   })
 
@@ -151,14 +157,9 @@ describe("destill analyze", () => {
     expect(early.status, early.stderr).toBe(0)
     const threads = Math.min(4, availableParallelism())
     // the main thread's profile, then one per scoring thread: none started twice, none left out
-    const written = readdirSync(profiles).filter((f) => f.endsWith(".cpuprofile"))
-    expect(written).toHaveLength(1 + threads)
-    const scored = written.filter((file) => {
-      const profile = JSON.parse(readFileSync(path.join(profiles, file), "utf8")) as {
-        readonly nodes: ReadonlyArray<{ readonly callFrame: { readonly functionName: string } }>
-      }
-      return profile.nodes.some((node) => node.callFrame.functionName === "analyzeChunkFields")
-    })
+    const profiled = profiledThreads(profiles)
+    expect(profiled).toHaveLength(1 + threads)
+    const scored = profiled.filter((ran) => ran.includes("analyzeChunkFields"))
     expect(scored.length).toBeGreaterThanOrEqual(threads)
     const alone = await runCli(["analyze", log, "--no-store", "--format", "json", "-j", "0"])
     const comparable = (out: string) =>
