@@ -18,16 +18,30 @@ const file = (name: string, content: string | Buffer) => {
   return p
 }
 
-/** The CPU profiles `node --cpu-prof` wrote to `dir` (one per thread), as the function names each one ran. */
-const profiledThreads = (dir: string): Array<ReadonlyArray<string>> =>
-  readdirSync(dir)
+/**
+ * Runs the bin's analyze on a generated log under `node --cpu-prof`: its result, and for each thread (the main
+ * thread's profile, then one per scoring thread) the names of the functions it ran.
+ */
+const profiledRun = async (name: string, sizeMb: number, seed: number, args: ReadonlyArray<string>) => {
+  const log = path.join(tmp.dir, `${name}.log`)
+  await writeLog({ sizeBytes: sizeMb * 1024 * 1024, seed }, log)
+  const profiles = path.join(tmp.dir, `${name}-profiles`)
+  const flags = ["--cpu-prof", "--cpu-prof-dir", profiles]
+  const result = spawnSync(
+    process.execPath,
+    [...flags, binary, "analyze", log, "--no-store", "--format", "json", ...args],
+    { encoding: "utf8" },
+  )
+  const threads = (result.status === 0 ? readdirSync(profiles) : [])
     .filter((file) => file.endsWith(".cpuprofile"))
     .map((file) => {
-      const profile = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as {
+      const profile = JSON.parse(readFileSync(path.join(profiles, file), "utf8")) as {
         readonly nodes: ReadonlyArray<{ readonly callFrame: { readonly functionName: string } }>
       }
       return profile.nodes.map((node) => node.callFrame.functionName)
     })
+  return { log, result, threads }
+}
 
 /** A failed command must say one thing, on one line, with no stack trace. */
 const expectOneLineError = (stderr: string, pattern: RegExp) => {
@@ -115,28 +129,8 @@ describe("destill analyze", () => {
   it("ships its scoring threads: the built bin scores a long log on two of them, in WebAssembly where it can", async () => {
     // Without its worker file beside it the bin would still be right, only 2-4x slower: count the threads that ran
     // by the CPU profile Node writes for each one (the main thread's, then one per scoring thread).
-    const log = path.join(tmp.dir, "threads.log")
-    await writeLog({ sizeBytes: 16 * 1024 * 1024, seed: 5 }, log)
-    const profiles = path.join(tmp.dir, "profiles")
-    const r = spawnSync(
-      process.execPath,
-      [
-        "--cpu-prof",
-        "--cpu-prof-dir",
-        profiles,
-        binary,
-        "analyze",
-        log,
-        "--no-store",
-        "--format",
-        "json",
-        "-j",
-        "2",
-      ],
-      { encoding: "utf8" },
-    )
+    const { result: r, threads } = await profiledRun("threads", 16, 5, ["-j", "2"])
     expect(r.status, r.stderr).toBe(0)
-    const threads = profiledThreads(profiles)
     expect(threads).toHaveLength(3)
     // and the bundle's scoring threads run the WebAssembly loops, not their JavaScript fallbacks
     const ranWasm = threads.filter((ran) => ran.some((name) => name.startsWith("wasm-function")))
@@ -146,18 +140,10 @@ describe("destill analyze", () => {
   it("starts its scoring threads while it loads for a big file, and they score it", async () => {
     // Without --jobs the bin starts the threads before loading the program (scoringThreads.ts): the pool must take
     // those threads, not start more, and the findings must be the ones scoring on this thread gives.
-    const log = path.join(tmp.dir, "early.log")
-    await writeLog({ sizeBytes: 6 * 1024 * 1024, seed: 7 }, log)
-    const profiles = path.join(tmp.dir, "early-profiles")
-    const early = spawnSync(
-      process.execPath,
-      ["--cpu-prof", "--cpu-prof-dir", profiles, binary, "analyze", log, "--no-store", "--format", "json"],
-      { encoding: "utf8" },
-    )
+    const { log, result: early, threads: profiled } = await profiledRun("early", 6, 7, [])
     expect(early.status, early.stderr).toBe(0)
     const threads = Math.min(4, availableParallelism())
     // the main thread's profile, then one per scoring thread: none started twice, none left out
-    const profiled = profiledThreads(profiles)
     expect(profiled).toHaveLength(1 + threads)
     const scored = profiled.filter((ran) => ran.includes("analyzeChunkFields"))
     expect(scored.length).toBeGreaterThanOrEqual(threads)
