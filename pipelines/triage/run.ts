@@ -85,7 +85,6 @@ export const runTriage = (request: Request, source: ResolvedSource, options: Tri
     const store = yield* Store
     const started = yield* Clock.currentTimeMillis
     const progress: TriageProgress = options.progress ?? (yield* makeProgress)
-    yield* store.createRequest(request)
 
     const work = Effect.gen(function* () {
       const expected = yield* Deferred.make<number>()
@@ -139,7 +138,11 @@ export const runTriage = (request: Request, source: ResolvedSource, options: Tri
       return { request, stats, findings, warnings: warningsOf(ingested) } satisfies TriageResult
     }).pipe(Effect.scoped)
 
-    return yield* work.pipe(
+    // Writing the request and arming what finishes it are one step: an interrupt (Ctrl-C) that lands while the row
+    // is being written waits for the write, then finds the handler in place, so no request is left running.
+    return yield* Effect.uninterruptibleMask((restore) =>
+      Effect.zipRight(store.createRequest(request), restore(work)),
+    ).pipe(
       Effect.onExit((exit) => {
         if (Exit.isSuccess(exit)) return Effect.void
         const cancelled = Cause.isInterruptedOnly(exit.cause)

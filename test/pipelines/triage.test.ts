@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Layer, Option, Stream } from "effect"
+import { Cause, Deferred, Effect, Fiber, Layer, Option, Stream } from "effect"
 import { layer as memoryBroker } from "../../layers/broker/memory/MemoryBroker.js"
 import { storeLayer } from "../../layers/store/index.js"
 import { runTriage } from "../../pipelines/triage/run.js"
@@ -100,6 +100,50 @@ describe("triage pipeline", () => {
         "the analyze stage stopped",
       )
     }),
+  )
+
+  it.live(
+    "records a run interrupted while its request is being written as cancelled, never left running",
+    () => {
+      const data = tempDir("destill-pipe-")
+      return Effect.gen(function* () {
+        const store = yield* Store
+        // a database slow to answer: the row is written, the answer comes only once the interrupt is on its way
+        const written = yield* Deferred.make<void>()
+        const answer = yield* Deferred.make<void>()
+        const slow: typeof store = {
+          ...store,
+          createRequest: (r) =>
+            store
+              .createRequest(r)
+              .pipe(
+                Effect.zipRight(Deferred.succeed(written, undefined)),
+                Effect.zipRight(Deferred.await(answer)),
+              ),
+        }
+        const run = yield* Effect.fork(
+          runTriage(request("r-cancelled"), sourceOf(Stream.make(new Uint8Array(example)))).pipe(
+            Effect.provideService(Store, slow),
+          ),
+        )
+        yield* Deferred.await(written)
+        // Ctrl-C while the row is being written
+        const interrupting = yield* Effect.fork(Fiber.interrupt(run))
+        yield* Effect.sleep("50 millis")
+        yield* Deferred.succeed(answer, undefined)
+        yield* Fiber.join(interrupting)
+        const stored = yield* store.getRequest("r-cancelled")
+        expect(Option.map(stored, (s) => s.status)).toEqual(Option.some("cancelled"))
+      }).pipe(
+        Effect.provide(
+          Layer.merge(
+            memoryBroker({ capacity: 4 }),
+            storeLayer({ databaseUrl: undefined, dataDir: data.dir }),
+          ),
+        ),
+        Effect.ensuring(Effect.sync(data.remove)),
+      )
+    },
   )
 
   it.effect("records a run whose input breaks as failed, never complete", () => {
