@@ -62,12 +62,15 @@ export interface ByteAutomaton extends LiteralAutomaton {
   readonly classes: number
 }
 
-/** A-Z to a-z, other bytes as they are: the only folding the byte automatons (and a non-unicode /i regex) do. */
-export const foldByte = (b: number): number => (b >= 65 && b <= 90 ? b | 32 : b)
+/**
+ * A-Z to a-z, every other byte or UTF-16 code as it is: the only folding the literal automatons (and a non-unicode
+ * /i regex) do.
+ */
+export const foldAscii = (c: number): number => (c >= 65 && c <= 90 ? c | 32 : c)
 
 /** The automaton of `literals` on their UTF-8 bytes, ASCII letters in any case. */
 export const buildByteAutomaton = (literals: ReadonlyArray<string>): ByteAutomaton => {
-  const encoded = literals.map((literal) => Array.from(Buffer.from(literal, "utf8"), foldByte))
+  const encoded = literals.map((literal) => Array.from(Buffer.from(literal, "utf8"), foldAscii))
   const classOf = new Uint8Array(256)
   let classes = 1
   for (const bytes of encoded) for (const b of bytes) if (classOf[b] === 0) classOf[b] = classes++

@@ -1,6 +1,6 @@
 // Groups scored lines into blocks: a compiler error with its notes, a stack trace, an assertion diff or a
 // failing test's report becomes one block, kept short enough to read at a glance.
-import { charCodeAt, trim } from "./strings.js"
+import { charCodeAt, codeAt, trim } from "./strings.js"
 
 export interface Block {
   /** Chunk-relative indices, inclusive. */
@@ -35,7 +35,7 @@ const TAG = /^\[[A-Za-z]+\]/
 /** Indentation after an optional leading level tag (`[info]   at x` is indented under `[info] - test`). */
 export const indentOf = (text: string): number => {
   let i = 0
-  if (text.length > 0 && charCodeAt(text, 0) === 91) {
+  if (codeAt(text, 0) === 91) {
     const tag = TAG.exec(text)
     if (tag !== null) i = tag[0].length + 1
   }

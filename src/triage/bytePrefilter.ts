@@ -2,7 +2,7 @@
 // finds the lines and flags those that may be candidates, so the other ~75% of a log is never turned into strings.
 // It flags a superset of what `isCandidate` accepts (same literals, matched on bytes); the flagged lines are then
 // decoded and tested exactly, so results do not change.
-import { buildByteAutomaton, foldByte } from "./ahoCorasick.js"
+import { buildByteAutomaton, foldAscii } from "./ahoCorasick.js"
 import { NO_WORD, PREFILTER_LITERALS } from "./triggers.js"
 import { makeWasmScanner } from "./wasm.js"
 
@@ -53,7 +53,7 @@ const foundFollows = (bytes: Uint8Array, from: number): boolean => {
   let j = from
   while (j < bytes.length && !isAsciiSpace(bytes[j]!)) j++
   if (j === from || j + FOUND.length > bytes.length) return false
-  for (let k = 0; k < FOUND.length; k++) if (foldByte(bytes[j + k]!) !== FOUND[k]) return false
+  for (let k = 0; k < FOUND.length; k++) if (foldAscii(bytes[j + k]!) !== FOUND[k]) return false
   return true
 }
 

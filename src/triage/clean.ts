@@ -1,7 +1,6 @@
 // Line cleaning: the text patterns are matched against (CI decorations stripped) and the text a terminal shows.
 // A lone `\r` is a terminal overwrite; scoring keeps every segment so an error printed before it never vanishes.
-import { codeAt } from "./literalScan.js"
-import { charCodeAt, includes, slice, trimEnd } from "./strings.js"
+import { charCodeAt, codeAt, includes, slice, trimEnd } from "./strings.js"
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) and charset selections.
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>]/g

@@ -1,6 +1,6 @@
 // A one-pass, ASCII-case-insensitive search for a fixed set of literals (an Aho-Corasick automaton): what lets
 // the hot path ask "which trigger words does this line hold" without running a regex per word.
-import { buildAutomaton } from "./ahoCorasick.js"
+import { buildAutomaton, foldAscii } from "./ahoCorasick.js"
 import { charCodeAt } from "./strings.js"
 
 /** Characters above ASCII that may appear in a literal: the pass and fail marks test runners print. */
@@ -29,15 +29,6 @@ const symbolClass = (c: number): number => {
       return -1
   }
 }
-/** Folds A-Z to a-z only: a non-unicode /i regex folds nothing else into ASCII either. */
-const fold = (c: number): number => (c >= 65 && c <= 90 ? c | 32 : c)
-
-/**
- * The code at `i`, or -1 past the end. `charCodeAt` past the end gives NaN, and the first time it does, V8 throws the
- * optimised code of the function it sits in (inlined into the whole scoring loop) away and compiles it again.
- */
-export const codeAt = (text: string, i: number): number => (i < text.length ? charCodeAt(text, i) : -1)
-
 /**
  * JavaScript's `\s`: what `\S+` stops at. Needed by callers that finish a shape the automaton starts.
  */
@@ -70,7 +61,7 @@ export class LiteralSet {
   private readonly classes: number
 
   constructor(literals: ReadonlyArray<string>) {
-    const rawClass = (c: number): number => (c < 128 ? fold(c) : symbolClass(c))
+    const rawClass = (c: number): number => (c < 128 ? foldAscii(c) : symbolClass(c))
     // compact alphabet: only characters some literal holds get a class, keeping the table cache-sized
     const classOf = new Map<number, number>()
     for (const literal of literals)
@@ -81,7 +72,7 @@ export class LiteralSet {
       }
     const classes = classOf.size + 1
     this.classes = classes
-    this.asciiClass = Uint8Array.from({ length: 128 }, (_, c) => classOf.get(fold(c)) ?? 0)
+    this.asciiClass = Uint8Array.from({ length: 128 }, (_, c) => classOf.get(foldAscii(c)) ?? 0)
     this.symbolClasses = Uint8Array.from({ length: SYMBOLS.length }, (_, k) => classOf.get(128 + k) ?? 0)
 
     const automaton = buildAutomaton(

@@ -1,8 +1,8 @@
 // Normalisation for dedup and template counting: volatile tokens become placeholders, then SHA-256.
 import * as crypto from "node:crypto"
-import { codeAt, isRegexSpace } from "./literalScan.js"
+import { isRegexSpace } from "./literalScan.js"
 import { makeWasmNeeds } from "./wasm.js"
-import { charCodeAt, slice, startsWith, trim } from "./strings.js"
+import { charCodeAt, codeAt, slice, startsWith, trim } from "./strings.js"
 
 // Order matters: the wider shapes (timestamps, uuids, paths) go before the bare numbers they contain.
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [

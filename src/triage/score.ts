@@ -19,7 +19,7 @@ import {
   TRIGGER_COUNT,
   ZERO_COUNT_GATE,
 } from "./triggers.js"
-import { charCodeAt, includes, slice } from "./strings.js"
+import { codeAt, includes, slice } from "./strings.js"
 
 export interface LineScore {
   readonly score: number
@@ -34,7 +34,7 @@ const MAX_SCORED_CHARS = 2000
 /** True when the raw line is worth scoring at all; false for the vast majority of log noise. */
 export const isCandidate = (raw: string): boolean => {
   if (prefilterMatches(raw)) return true
-  const first = charCodeAt(raw, 0)
+  const first = codeAt(raw, 0)
   // E (pytest), - (rust test headers, step markers), _ (pytest headers), ~ and + (step markers)
   if (first === 69 || first === 45 || first === 95 || first === 126 || first === 43)
     return PREFILTER_LINE_START.test(raw)
@@ -89,7 +89,7 @@ export const scoreLine = (cleaned: string): LineScore | undefined => {
     mark = 1
   }
   const count = collectTriggers(text, text.length, hits, mark, found)
-  const first = text.length > 0 ? charCodeAt(text, 0) : -1
+  const first = codeAt(text, 0)
   const firstNonSpace = firstNonSpaceCode(text)
   BOOST_INDEX.open(found, count, first, firstNonSpace, openBoosts)
   let best = -1

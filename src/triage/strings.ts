@@ -21,3 +21,9 @@ export const startsWith = (text: string, search: string, at?: number): boolean =
 export const slice = (text: string, start?: number, end?: number): string => sliceOf.call(text, start, end)
 export const trimEnd = (text: string): string => trimEndOf.call(text)
 export const trim = (text: string): string => trimOf.call(text)
+
+/**
+ * The code at `i`, or -1 past the end. `charCodeAt` past the end gives NaN, and the first time it does, V8 throws the
+ * optimised code of the function it sits in (inlined into the whole scoring loop) away and compiles it again.
+ */
+export const codeAt = (text: string, i: number): number => (i < text.length ? charCodeAt(text, i) : -1)

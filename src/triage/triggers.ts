@@ -1,6 +1,6 @@
 // The literal words each pattern needs: a rule's regex can only match a line holding (case-insensitively) at
 // least one of its triggers, so one automaton pass over the line tells which regexes are worth running.
-import { buildByteAutomaton } from "./ahoCorasick.js"
+import { buildByteAutomaton, foldAscii } from "./ahoCorasick.js"
 import { isRegexSpace, LiteralSet } from "./literalScan.js"
 import { makeWasmCollector } from "./wasm.js"
 import { charCodeAt } from "./strings.js"
@@ -77,7 +77,7 @@ const foundFollows = (text: string, from: number): boolean => {
   if (j === from || j + FOUND.length > text.length) return false
   for (let k = 0; k < FOUND.length; k++) {
     const c = charCodeAt(text, j + k)
-    if ((c >= 65 && c <= 90 ? c | 32 : c) !== FOUND.charCodeAt(k)) return false
+    if (foldAscii(c) !== FOUND.charCodeAt(k)) return false
   }
   return true
 }
