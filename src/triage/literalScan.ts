@@ -3,32 +3,16 @@
 import { buildAutomaton, foldAscii } from "./ahoCorasick.js"
 import { charCodeAt } from "./strings.js"
 
-/** Characters above ASCII that may appear in a literal: the pass and fail marks test runners print. */
-const SYMBOLS = "✗✖✘❌●×✓✔√"
-const symbolClass = (c: number): number => {
-  switch (c) {
-    case 0x2717:
-      return 128
-    case 0x2716:
-      return 129
-    case 0x2718:
-      return 130
-    case 0x274c:
-      return 131
-    case 0x25cf:
-      return 132
-    case 0xd7:
-      return 133
-    case 0x2713:
-      return 134
-    case 0x2714:
-      return 135
-    case 0x221a:
-      return 136
-    default:
-      return -1
-  }
-}
+/**
+ * Characters above ASCII that may appear in a literal: the pass and fail marks test runners print, then the ones
+ * JavaScript's `\s` matches (a trigger word followed by a space, see triggers.ts). Each is its own class.
+ */
+const SYMBOLS =
+  "✗✖✘❌●×✓✔√\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+const SYMBOL_SLOTS = new Map(Array.from(SYMBOLS, (symbol, k) => [symbol.charCodeAt(0), 128 + k]))
+/** 128 + the index of `c` in SYMBOLS, or -1. */
+const symbolClass = (c: number): number => SYMBOL_SLOTS.get(c) ?? -1
+
 /**
  * JavaScript's `\s`: what `\S+` stops at. Needed by callers that finish a shape the automaton starts.
  */

@@ -21,6 +21,8 @@ export class RuleIndex {
   private readonly byFirstNonSpace: Int32Array
   /** Row per first non-space character slot: the rules that character opens as a trigger word would. */
   private readonly opensOnFirstNonSpace: Int32Array
+  /** Row per last character slot: the rules that character opens as a trigger word would. */
+  private readonly opensOnLast: Int32Array
   /** Slots of the non-ASCII characters some gate names (other characters share slot OTHER). */
   private readonly slots: ReadonlyMap<number, number>
 
@@ -30,7 +32,7 @@ export class RuleIndex {
     this.cased = gates.map((gate) => gate.cased)
     const slots = new Map<number, number>()
     for (const gate of gates)
-      for (const chars of [gate.first, gate.firstNonSpace, gate.opensOnFirstNonSpace])
+      for (const chars of [gate.first, gate.firstNonSpace, gate.opensOnFirstNonSpace, gate.opensOnLast])
         for (const c of chars ?? "") {
           const code = c.charCodeAt(0)
           if (code >= 128 && !slots.has(code)) slots.set(code, OTHER + 1 + slots.size)
@@ -46,6 +48,7 @@ export class RuleIndex {
     this.byFirst = new Int32Array(slotCount * words)
     this.byFirstNonSpace = new Int32Array(slotCount * words)
     this.opensOnFirstNonSpace = new Int32Array(slotCount * words)
+    this.opensOnLast = new Int32Array(slotCount * words)
     gates.forEach((gate, k) => {
       const word = k >> 5
       const bit = 1 << (k & 31)
@@ -62,6 +65,7 @@ export class RuleIndex {
       }
       for (const c of gate.opensOnFirstNonSpace ?? "")
         this.opensOnFirstNonSpace[slotOf(c) * words + word]! |= bit
+      for (const c of gate.opensOnLast ?? "") this.opensOnLast[slotOf(c) * words + word]! |= bit
     })
   }
 
@@ -72,16 +76,28 @@ export class RuleIndex {
 
   /**
    * Writes to `open` the rules a line may match: those its trigger words `found[0, count)`, its first non-space
-   * character (`opensOnFirstNonSpace`) or no word at all open, whose first-character shapes hold (`first`,
-   * `firstNonSpace`: UTF-16 codes, -1 for none). Cased substrings are left to the caller.
+   * character (`opensOnFirstNonSpace`), its last character (`opensOnLast`) or no word at all open, whose
+   * first-character shapes hold (`first`, `firstNonSpace`, `last`: UTF-16 codes, -1 for none). Cased substrings are
+   * left to the caller.
    */
-  open(found: Int32Array, count: number, first: number, firstNonSpace: number, open: Int32Array): void {
+  open(
+    found: Int32Array,
+    count: number,
+    first: number,
+    firstNonSpace: number,
+    last: number,
+    open: Int32Array,
+  ): void {
     const words = this.words
     const firstSlot = this.slot(first)
     const firstNonSpaceSlot = this.slot(firstNonSpace)
+    const lastSlot = this.slot(last)
     const byTrigger = this.byTrigger
     for (let w = 0; w < words; w++) {
-      let mask = this.always[w]! | this.opensOnFirstNonSpace[firstNonSpaceSlot * words + w]!
+      let mask =
+        this.always[w]! |
+        this.opensOnFirstNonSpace[firstNonSpaceSlot * words + w]! |
+        this.opensOnLast[lastSlot * words + w]!
       for (let k = 0; k < count; k++) mask |= byTrigger[found[k]! * words + w]!
       open[w] =
         mask & this.byFirst[firstSlot * words + w]! & this.byFirstNonSpace[firstNonSpaceSlot * words + w]!

@@ -91,7 +91,8 @@ export const scoreLine = (cleaned: string): LineScore | undefined => {
   const count = collectTriggers(text, text.length, hits, mark, found)
   const first = codeAt(text, 0)
   const firstNonSpace = firstNonSpaceCode(text)
-  BOOST_INDEX.open(found, count, first, firstNonSpace, openBoosts)
+  const last = text.length > 0 ? codeAt(text, text.length - 1) : -1
+  BOOST_INDEX.open(found, count, first, firstNonSpace, last, openBoosts)
   let best = -1
   let matched = 0
   // rules are sorted strongest first, bit k being rule k: walk the open ones, lowest bit first
@@ -113,7 +114,7 @@ export const scoreLine = (cleaned: string): LineScore | undefined => {
   const signals = [BOOST_SIGNALS[best]!]
   // corroboration: a line several rules agree on is more likely the real failure
   const corroboration = Math.min(0.06, (matched - 1) * 0.02)
-  const penalty = penaltyOf(text, count, first, firstNonSpace)
+  const penalty = penaltyOf(text, count, first, firstNonSpace, last)
   if (penalty >= 0) signals.push(PENALTY_SIGNALS[penalty]!)
   const weight = penalty < 0 ? 0 : PENALTY_WEIGHTS[penalty]!
   const score = Math.max(0, Math.min(1, rule.weight + corroboration - weight))
@@ -122,8 +123,14 @@ export const scoreLine = (cleaned: string): LineScore | undefined => {
 }
 
 /** The strongest penalty rule matching `text` (index into PENALTY_SIGNALS), or -1. */
-const penaltyOf = (text: string, count: number, first: number, firstNonSpace: number): number => {
-  PENALTY_INDEX.open(found, count, first, firstNonSpace, openPenalties)
+const penaltyOf = (
+  text: string,
+  count: number,
+  first: number,
+  firstNonSpace: number,
+  last: number,
+): number => {
+  PENALTY_INDEX.open(found, count, first, firstNonSpace, last, openPenalties)
   const bits = openPenalties[0]!
   let penalty = -1
   for (let k = 0; k < PENALTIES.length; k++) {

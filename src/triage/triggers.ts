@@ -94,18 +94,32 @@ export const prefilterMatches = (raw: string): boolean => {
   return found
 }
 
-/** Triggers of the boost rules, by rule name; a rule missing here is anchored and cheap, so always tried. */
+/** JavaScript's `\s`, each character once. */
+const REGEX_SPACES = Array.from({ length: 0x10000 }, (_, code) => code)
+  .filter(isRegexSpace)
+  .map((code) => String.fromCharCode(code))
+
+/** `word` followed by each character `\s` matches: what `word\s` needs, as trigger words. */
+const thenSpace = (word: string): Array<string> => REGEX_SPACES.map((space) => word + space)
+
+/**
+ * Triggers of the boost rules, by rule name; a rule missing here is anchored and cheap, so always tried. The words
+ * are lower case (the automaton folds A-Z), and each rule's list must be found in every line its regex matches: the
+ * narrower the words, the fewer regexes run on lines that only mention an error (`ErrorBudget`, `Errors: 0`).
+ */
 const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
-  "java-exception": ["exception", "error", "throwable"],
+  // the name ends the line (opensOnLast, below), or a colon or a space follows it
+  "java-exception": ["exception", "error", "throwable"].flatMap((word) => [`${word}:`, ...thenSpace(word)]),
   "caused-by": ["caused by:"],
   "python-traceback": ["traceback"],
-  "exception-line": ["error", "exception"],
+  "exception-line": ["error:", "exception:"],
   "dotnet-exception": ["exception"],
   "go-panic": ["panic", "fatal error", "goroutine"],
   "rust-panic": ["panicked at"],
   "ruby-exception": [".rb:"],
   "elixir-exception": ["** ("],
-  "located-error": [" error"],
+  // `\d+(?:[:,]\d+)?\)?:? (?:fatal )?error`: a digit, `)` or `:` before the space
+  "located-error": [..."0123456789):"].flatMap((c) => [`${c} error`, `${c} fatal error`]),
   "rust-error": ["error"],
   "tsc-error": ["error ts"],
   "csharp-error": ["error cs", "error msb", "error nu", "error fs"],
@@ -122,14 +136,19 @@ const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
   "jest-bullet": ["● "],
   "jest-file": ["fail"],
   "rust-test": [" stdout ----"],
-  surefire: ["<<< failure!", "<<< error!", ", failures: "],
+  surefire: [
+    "<<< failure!",
+    "<<< error!",
+    ...[..."123456789"].flatMap((d) => [`, failures: ${d}`, `, errors: ${d}`]),
+  ],
   "gradle-test": [" failed"],
   rspec: ["failure/error:", "an error occurred while loading"],
   assertion: ["assert", "comparisonfailure", "expected"],
   "expected-got": ["expected", "was not ", "did not "],
   "test-verdict": ["fail", "not ok", "✗", "✘", "✖", "×"],
   "gradle-task": [" failed"],
-  "test-failed": [" failed"],
+  // `[\w:]+ failed$` ends the line (opensOnLast)
+  "test-failed": ["test failed", "module failed", " failed on line "],
   // `\d+\) `: a numbered report always holds `) `
   "numbered-failure": [") "],
   "npm-err": ["npm err! "],
@@ -161,10 +180,17 @@ const BOOST_TRIGGERS: Record<string, ReadonlyArray<string>> = {
     "504 ",
   ],
   "exit-code": ["exit", "non-zero"],
-  // fail and error only count after a space (`build failed`, `3 errors`)
-  aborted: ["aborted!", "aborting", " fail", " error"],
+  // a count is `\d+ ` before the word
+  aborted: [
+    "aborted!",
+    "aborting",
+    "build failed",
+    "test failed",
+    "tests failed",
+    ...[..."0123456789"].flatMap((d) => [`${d} fail`, `${d} error`]),
+  ],
   fatal: ["fatal"],
-  "error-colon": ["error"],
+  "error-colon": ["error:", "error!", "[error]", "<error>", ...thenSpace("error")],
   "error-upper": ["error"],
   exception: ["exception"],
   failed: ["fail"],
@@ -210,7 +236,8 @@ const PENALTY_TRIGGERS: Record<string, ReadonlyArray<string>> = {
   ],
   "info-level": ["info", "debug", "trace", "[error]"],
   passed: ["pass", "ok", "succe", "✓", "✔", "√"],
-  "test-name": ["(", "test"],
+  // a quote after `(` and any spaces (it('…', test("…")), `test_…`, or `…Error…Test`
+  "test-name": [..."'\"`"].map((quote) => `(${quote}`).concat(thenSpace("("), "test"),
   handled: ["handled", "caught", "retr", "ignor", "suppress", "recovered", "continuing", "skipp"],
   deprecation: ["deprecat"],
   "test-console": ["console"],
@@ -264,13 +291,15 @@ interface Shape {
    * anchored at `^\s*` that has no word to trigger on, beside others that do.
    */
   readonly opensOnFirstNonSpace?: string
+  /** A last character that opens the rule without any of its words: for a rule whose match may end the line. */
+  readonly opensOnLast?: string
 }
 
 const BOOST_SHAPES: Record<string, Shape> = {
-  "java-exception": { cased: ["Exception", "Error", "Throwable"] },
+  "java-exception": { cased: ["Exception", "Error", "Throwable"], opensOnLast: "nre" },
   "caused-by": { firstNonSpace: "C" },
   "python-traceback": { firstNonSpace: "T" },
-  "exception-line": { cased: ["Error", "Exception"] },
+  "exception-line": { cased: ["Error", "Exception"], opensOnLast: "rn" },
   "dotnet-exception": { cased: ["System."] },
   "go-panic": { first: "pfg" },
   "elixir-exception": { firstNonSpace: "*" },
@@ -286,7 +315,7 @@ const BOOST_SHAPES: Record<string, Shape> = {
   // its words are case-sensitive: FAIL/FAILED (and `*** FAILED ***`), `not ok`, or a cross mark
   "test-verdict": { cased: ["FAIL", "not ok", "✗", "✘", "✖", "×"] },
   "gradle-test": { cased: ["FAILED"] },
-  "test-failed": { cased: ["Test Failed", "Module Failed", " failed"] },
+  "test-failed": { cased: ["Test Failed", "Module Failed", " failed"], opensOnLast: "d" },
   linker: {
     cased: [
       "undefined reference to",
@@ -319,6 +348,8 @@ export interface Gate {
   readonly cased: ReadonlyArray<string> | undefined
   /** First non-space characters that open the rule as a trigger word would. */
   readonly opensOnFirstNonSpace: string | undefined
+  /** Last characters that open the rule as a trigger word would. */
+  readonly opensOnLast: string | undefined
 }
 
 const gateOf = (triggers: ReadonlyArray<string> | undefined, shape: Shape | undefined): Gate => ({
@@ -327,6 +358,7 @@ const gateOf = (triggers: ReadonlyArray<string> | undefined, shape: Shape | unde
   firstNonSpace: shape?.firstNonSpace,
   cased: shape?.cased,
   opensOnFirstNonSpace: shape?.opensOnFirstNonSpace,
+  opensOnLast: shape?.opensOnLast,
 })
 
 /** Shapes of the penalty rules, by rule name (as BOOST_SHAPES; `cased` is not read for penalties). */

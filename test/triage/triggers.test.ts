@@ -156,6 +156,91 @@ describe("trigger words", () => {
     )
   })
 
+  it("scores lines at the edges of the narrowest trigger words as running every pattern would", () => {
+    // a name ending the line or followed by an odd space (java-exception, exception-line, error-colon), a count
+    // before a word (aborted): few pieces, so that short lines put them side by side
+    const edge = fc.constantFrom(
+      ...[
+        "Error",
+        "Exception",
+        "Throwable",
+        "FooException",
+        "a.b.",
+        "Foo",
+        " at ",
+        "at",
+        ": ",
+        ":",
+        "!",
+        "x",
+      ],
+      ...[" ", "\t", "\u00a0", "\u2003", "\u3000", "\ufeff", "\v", "error", "ERROR", "<error>", "[error]"],
+      ...["0", "2", " fail", "ed", "ing", " errors", "build failed", "Tests failed", "aborted!", "Aborting"],
+    )
+    const space = fc.constantFrom("", " ", "  ", "\t", "\u00a0", "\u2003")
+    const digit = fc.constantFrom("0", "1", "7")
+    const join = (parts: ReadonlyArray<string>) => parts.join("")
+    // shapes whose words come in a fixed order: a test call (the test-name penalty), surefire's counts, a compiler
+    // location before `error` (located-error)
+    const testCall = fc
+      .tuple(
+        fc.constantFrom("", "x "),
+        fc.constantFrom("it", "test", "describe", "context", "should", "foo"),
+        space,
+        fc.constantFrom("(", "["),
+        space,
+        fc.constantFrom("'", '"', "`", "x"),
+        fc.constantFrom(" fails", " error: x", " failed", " Exception", " failed on line 3", " failed"),
+      )
+      .map(join)
+    const surefire = fc
+      .tuple(
+        fc.constantFrom("Tests run: ", "[INFO] Tests run: "),
+        digit,
+        fc.constantFrom(", Failures: ", ", failures: "),
+        digit,
+        fc.constantFrom(", Errors: ", ", errors: "),
+        digit,
+        fc.constantFrom("", " <<< FAILURE!", " <<< ERROR!"),
+      )
+      .map(join)
+    const located = fc
+      .tuple(
+        space,
+        fc.constantFrom("a.c", "src/b.cs", "x"),
+        fc.constantFrom(":", "(", " "),
+        digit,
+        fc.constantFrom("", ":3", ",2"),
+        fc.constantFrom("", ")"),
+        fc.constantFrom("", ":"),
+        fc.constantFrom(" ", "  "),
+        fc.constantFrom("", "fatal "),
+        fc.constantFrom("error", "Error", "errors", "warning"),
+        fc.constantFrom("", ": x", " C1: y"),
+      )
+      .map(join)
+    const verdict = fc
+      .tuple(space, fc.constantFrom("Test", "Module", "a::b", "x.c"), fc.constantFrom(" Failed", " failed"))
+      .chain((head) =>
+        fc.constantFrom("", " on line 3", " on line x", "!").map((tail) => join([...head, tail])),
+      )
+    const text = fc.oneof(
+      fc.array(edge, { minLength: 1, maxLength: 6 }).map(join),
+      testCall,
+      surefire,
+      located,
+      verdict,
+    )
+    fc.assert(
+      fc.property(text, (t) => {
+        const scored = scoreLine(t)
+        const described = scored === undefined ? undefined : `${scored.score} ${scored.signals.join(" | ")}`
+        return described === reference(t)
+      }),
+      { numRuns: 20000 },
+    )
+  })
+
   it("matches test names exactly as the test-name penalty's original, backtracking pattern did", () => {
     const original =
       /\b(?:it|test|describe|context|should)\s*\(\s*['"`]|\btest_\w*(?:error|fail)\w*|\w+(?:Error|Fail)\w*Test\b/i
