@@ -84,16 +84,16 @@ const scoreCandidates = (lines: ChunkText): Scored => {
     }
     return verdict
   }
-  const starts: Array<number> = []
+  // step starts pass the prefilter too, so they are among the candidate lines
+  const candidateLines: Array<number> = []
   const failures: Array<number> = []
   for (let i = 0; i < lines.length; i++) {
     // lines that arrived as bytes were prefiltered before decoding: most are never turned into strings
     const candidate = lines.candidate(i)
     if (candidate === 0) continue
     const raw = lines.line(i)
-    // step starts pass the prefilter too, so the common line costs one automaton pass
     if (candidate === UNSURE && !isCandidate(raw)) continue
-    if (isStepStart(raw)) starts.push(i)
+    candidateLines.push(i)
     let best: Verdict | null = null
     let bestText = ""
     if (includes(raw, "\r")) {
@@ -119,7 +119,30 @@ const scoreCandidates = (lines: ChunkText): Scored => {
     scored++
     if (best.stepFailed) failures.push(i)
   }
-  return { candidates, scored, templateCounts, steps: new StepMap(starts, failures) }
+  return {
+    candidates,
+    scored,
+    templateCounts,
+    steps: new StepMap(stepStarts(lines, candidateLines, failures), failures),
+  }
+}
+
+/**
+ * The step starts that can matter: a start only ends a step that fails later in the chunk, so none is looked for
+ * past the last failure line, and none at all in the many chunks without one (most of a log).
+ */
+const stepStarts = (
+  lines: ChunkText,
+  candidateLines: ReadonlyArray<number>,
+  failures: ReadonlyArray<number>,
+): Array<number> => {
+  const starts: Array<number> = []
+  const lastFailure = failures.length > 0 ? failures[failures.length - 1]! : -1
+  for (const i of candidateLines) {
+    if (i > lastFailure) break
+    if (isStepStart(lines.line(i))) starts.push(i)
+  }
+  return starts
 }
 
 /** Scores a chunk and returns the findings it owns (see the ownership rule on `owns`). */

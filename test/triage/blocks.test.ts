@@ -99,3 +99,25 @@ describe("ownership across chunk edges", () => {
     expect(first.length).toBeGreaterThan(0)
   })
 })
+
+describe("the failing step", () => {
+  const stepFailed = "##[error]Process completed with exit code 1."
+  const printed = "Error: connect ECONNREFUSED 127.0.0.1:5432"
+  const bonusOf = (lines: ReadonlyArray<string>): boolean | undefined =>
+    triage(lines, { top: 50 })
+      .find((f) => f.lines.includes(printed))
+      ?.signals.some((signal) => signal.startsWith("step: printed by the failing step"))
+
+  it("weighs what the step that failed printed before it failed", () => {
+    expect(bonusOf(["##[group]Run npm ci", ...noise(5), printed, ...noise(5, 5), stepFailed])).toBe(true)
+  })
+
+  it("does not weigh what an earlier step printed, nor anything after the failure", () => {
+    const nextStep = "##[group]Run npm test"
+    expect(bonusOf(["##[group]Run npm ci", printed, ...noise(5), nextStep, ...noise(5, 5), stepFailed])).toBe(
+      false,
+    )
+    expect(bonusOf(["##[group]Run npm ci", ...noise(5), stepFailed, ...noise(5, 5), printed])).toBe(false)
+    expect(bonusOf(["##[group]Run npm ci", ...noise(5), printed, ...noise(5, 5)])).toBe(false)
+  })
+})
