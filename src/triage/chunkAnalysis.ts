@@ -78,7 +78,7 @@ const scoreCandidates = (lines: ChunkText): Scored => {
           templateIds.set(template, templateId)
           templateCounts.push(0)
         }
-        verdict = { score, template, templateId, stepFailed: STEP_FAILED.test(segment) }
+        verdict = { score, template, templateId, stepFailed: score.mayEndStep && STEP_FAILED.test(segment) }
       }
       verdicts.set(segment, verdict)
     }

@@ -16,6 +16,7 @@ import {
   firstNonSpaceCode,
   penaltyGate,
   prefilterMatches,
+  STEP_FAILED_WORDS,
   TRIGGER_COUNT,
   ZERO_COUNT_GATE,
 } from "./triggers.js"
@@ -26,6 +27,8 @@ export interface LineScore {
   readonly severity: Severity
   readonly category: string
   readonly signals: ReadonlyArray<string>
+  /** False when the line lacks every word a step-failure line holds (STEP_FAILED_WORDS): it cannot end a step. */
+  readonly mayEndStep: boolean
 }
 
 /** Lines this long are data dumps (minified code, base64), not messages: only their head is read. */
@@ -119,7 +122,10 @@ export const scoreLine = (cleaned: string): LineScore | undefined => {
   const weight = penalty < 0 ? 0 : PENALTY_WEIGHTS[penalty]!
   const score = Math.max(0, Math.min(1, rule.weight + corroboration - weight))
   const severity: Severity = rule.severity === "error" && score < 0.3 ? "info" : rule.severity
-  return { score: round(score), severity, category: rule.category, signals }
+  // the words were looked for in the first MAX_SCORED_CHARS only
+  let mayEndStep = text.length < cleaned.length
+  for (let k = 0; k < count && !mayEndStep; k++) mayEndStep = STEP_FAILED_WORDS[found[k]!] === 1
+  return { score: round(score), severity, category: rule.category, signals, mayEndStep }
 }
 
 /** The strongest penalty rule matching `text` (index into PENALTY_SIGNALS), or -1. */

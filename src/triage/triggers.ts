@@ -262,11 +262,18 @@ const PENALTY_TRIGGERS: Record<string, ReadonlyArray<string>> = {
 
 const ZERO_COUNT_TRIGGERS = ["error", "fail", "broken"]
 
+/**
+ * Words every alternative of steps.ts's STEP_FAILED holds one of (`exited with`, `BUILD FAILURE`, `rake aborted!`,
+ * `^make…: ***`, `ELIFECYCLE`, …): a scored line without them cannot end a step, and skips that regex.
+ */
+const STEP_FAILED_TRIGGERS = ["exit", "non-zero", "fail", "aborted!", "make", "elifecycle"]
+
 const scoringLiterals = [
   ...new Set([
     ...Object.values(BOOST_TRIGGERS).flat(),
     ...Object.values(PENALTY_TRIGGERS).flat(),
     ...ZERO_COUNT_TRIGGERS,
+    ...STEP_FAILED_TRIGGERS,
   ]),
 ]
 const literalId = new Map(scoringLiterals.map((literal, id) => [literal, id]))
@@ -369,6 +376,13 @@ const PENALTY_SHAPES: Record<string, Shape> = {
 export const boostGate = (name: string): Gate => gateOf(BOOST_TRIGGERS[name], BOOST_SHAPES[name])
 export const penaltyGate = (name: string): Gate => gateOf(PENALTY_TRIGGERS[name], PENALTY_SHAPES[name])
 export const ZERO_COUNT_GATE: Gate = gateOf(ZERO_COUNT_TRIGGERS, undefined)
+
+/** Per trigger id, 1 for the words a step-failure line needs (STEP_FAILED_TRIGGERS). */
+export const STEP_FAILED_WORDS: Uint8Array = (() => {
+  const words = new Uint8Array(scoringLiterals.length)
+  for (const word of STEP_FAILED_TRIGGERS) words[literalId.get(word)!] = 1
+  return words
+})()
 
 /** The UTF-16 code of the first character of `text` that JavaScript's `\s` does not match, or -1 if blank. */
 export const firstNonSpaceCode = (text: string): number => {

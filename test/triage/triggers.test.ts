@@ -2,6 +2,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { BOOSTS, NONZERO_COUNT, PENALTIES, PREFILTER, ZERO_COUNT } from "../../src/triage/patterns.js"
 import { scoreLine } from "../../src/triage/score.js"
+import { STEP_FAILED } from "../../src/triage/steps.js"
 import {
   collectorKind,
   collectTriggers,
@@ -239,6 +240,41 @@ describe("trigger words", () => {
       }),
       { numRuns: 20000 },
     )
+  })
+
+  it("says a scored line cannot end a step only when it cannot", () => {
+    const stepEnd = fc.constantFrom(
+      ...["exited with 2", "completed with exit code 1", "returned a non-zero code", "non-zero exit status"],
+      ...[
+        "make: *** ",
+        "make[2]: *** ",
+        "BUILD FAILURE",
+        "FAILURE: Build failed",
+        "BUILD FAILED",
+        "ELIFECYCLE",
+      ],
+      ...[
+        "Command failed with exit code 1",
+        "** TEST FAILED **",
+        "rake aborted!",
+        "FAIL ",
+        "ERROR: x failed",
+      ],
+      ...["Test failed", "Tests failed", "npm ERR! ", "error: ", "Error", "exit", "x".repeat(2000), " "],
+    )
+    const text = fc.oneof(
+      line,
+      fc.array(stepEnd, { minLength: 1, maxLength: 4 }).map((parts) => parts.join("")),
+    )
+    fc.assert(
+      fc.property(text, (t) => {
+        const scored = scoreLine(t)
+        return scored === undefined || scored.mayEndStep || !STEP_FAILED.test(t)
+      }),
+      { numRuns: 5000 },
+    )
+    // and it does say so: most scored lines are no step's end
+    expect(scoreLine("error: cannot find module 'x'")?.mayEndStep).toBe(false)
   })
 
   it("matches test names exactly as the test-name penalty's original, backtracking pattern did", () => {
