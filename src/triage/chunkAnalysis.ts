@@ -8,7 +8,7 @@ import { UNSURE } from "./bytePrefilter.js"
 import { chunkText, type ChunkText } from "./chunkText.js"
 import { cleanLine, cleanSegments, displayLine, rawSegment } from "./clean.js"
 import { hashText, normalizeLine } from "./normalize.js"
-import { isCandidate, scoreLine, type LineScore } from "./score.js"
+import { isCandidate, prepareLine, scorePrepared, type LineScore } from "./score.js"
 import { isStepStart, STEP_FAILED, StepMap } from "./steps.js"
 import { includes } from "./strings.js"
 
@@ -63,25 +63,34 @@ const scoreCandidates = (lines: ChunkText): Scored => {
   // templates are numbered as verdicts find them, so counting a line's template needs no lookup by text
   const templateIds = new Map<string, number>()
   const templateCounts: Array<number> = []
-  // logs repeat lines verbatim (retries, polling, per-test summaries): a chunk scores each distinct text once
-  const verdicts = new Map<string, Verdict | null>()
-  const verdictOf = (segment: string): Verdict | null => {
-    let verdict = verdicts.get(segment)
-    if (verdict === undefined) {
-      const score = scoreLine(segment)
-      if (score === undefined) verdict = null
-      else {
-        const template = normalizeLine(segment)
-        let templateId = templateIds.get(template)
-        if (templateId === undefined) {
-          templateId = templateCounts.length
-          templateIds.set(template, templateId)
-          templateCounts.push(0)
-        }
-        verdict = { score, template, templateId, stepFailed: score.mayEndStep && STEP_FAILED.test(segment) }
-      }
-      verdicts.set(segment, verdict)
+  const judge = (segment: string): Verdict | null => {
+    const score = scorePrepared()
+    if (score === undefined) return null
+    const template = normalizeLine(segment)
+    let templateId = templateIds.get(template)
+    if (templateId === undefined) {
+      templateId = templateCounts.length
+      templateIds.set(template, templateId)
+      templateCounts.push(0)
     }
+    return { score, template, templateId, stepFailed: score.mayEndStep && STEP_FAILED.test(segment) }
+  }
+  // Logs repeat lines verbatim (retries, polling, per-test summaries): a chunk scores each distinct text once. Texts
+  // are found by the hash scoring's word collection makes of them: a Map keyed by the strings hashed each fresh line
+  // again, and cost about what the repeats saved. An entry keeps its text, so a collision is only a miss.
+  const verdicts = new Map<number, { readonly text: string; readonly verdict: Verdict | null }>()
+  const byText = new Map<string, Verdict | null>()
+  const verdictOf = (segment: string): Verdict | null => {
+    const hash = prepareLine(segment)
+    if (hash === undefined) {
+      let verdict = byText.get(segment)
+      if (verdict === undefined) byText.set(segment, (verdict = judge(segment)))
+      return verdict
+    }
+    const known = verdicts.get(hash)
+    if (known !== undefined && known.text === segment) return known.verdict
+    const verdict = judge(segment)
+    verdicts.set(hash, { text: segment, verdict })
     return verdict
   }
   // step starts pass the prefilter too, so they are among the candidate lines

@@ -14,6 +14,7 @@ import {
   boostGate,
   collectTriggers,
   firstNonSpaceCode,
+  lastTextHash,
   penaltyGate,
   prefilterMatches,
   STEP_FAILED_WORDS,
@@ -84,14 +85,38 @@ const holdsCased = (cased: ReadonlyArray<string> | undefined, text: string): boo
 /** Only specific rules (at least this weight) count as corroboration; generic words always co-occur. */
 const CORROBORATING_WEIGHT = 0.6
 
-/** The score of a cleaned line, or undefined when no boost rule matches. */
-export const scoreLine = (cleaned: string): LineScore | undefined => {
+// the line prepareLine read last: its scored head, the whole of it, and how many trigger words `found` holds
+let preparedText = ""
+let preparedLine = ""
+let preparedCount = 0
+
+/**
+ * Reads the trigger words of a cleaned line for scorePrepared, which must come next. Returns a hash of the line's
+ * scored head (see lastTextHash), for a cache of scores to find it by, or undefined when none was made.
+ */
+export const prepareLine = (cleaned: string): number | undefined => {
   const text = cleaned.length > MAX_SCORED_CHARS ? slice(cleaned, 0, MAX_SCORED_CHARS) : cleaned
   if (++mark === 0x7fffffff) {
     hits.fill(0)
     mark = 1
   }
-  const count = collectTriggers(text, text.length, hits, mark, found)
+  preparedCount = collectTriggers(text, text.length, hits, mark, found)
+  preparedText = text
+  preparedLine = cleaned
+  return lastTextHash()
+}
+
+/** The score of a cleaned line, or undefined when no boost rule matches. */
+export const scoreLine = (cleaned: string): LineScore | undefined => {
+  prepareLine(cleaned)
+  return scorePrepared()
+}
+
+/** scoreLine of the line prepareLine read last. */
+export const scorePrepared = (): LineScore | undefined => {
+  const text = preparedText
+  const cleaned = preparedLine
+  const count = preparedCount
   const first = codeAt(text, 0)
   const firstNonSpace = firstNonSpaceCode(text)
   const last = text.length > 0 ? codeAt(text, text.length - 1) : -1

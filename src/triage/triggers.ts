@@ -404,10 +404,19 @@ export const collectTriggers = (
   hits: Int32Array,
   mark: number,
   found: Int32Array,
-): number =>
-  wasmCollect !== undefined && end === text.length && end <= WASM_MAX_CHARS
-    ? wasmCollect(text, found)
-    : scoringSet.collect(text, end, hits, mark, found)
+): number => {
+  hashed = wasmCollect !== undefined && end === text.length && end <= WASM_MAX_CHARS
+  return hashed ? wasmCollect!.collect(text, found) : scoringSet.collect(text, end, hits, mark, found)
+}
+
+/** Whether collectTriggers last read its text in WebAssembly, which hashed it on the way. */
+let hashed = false
+
+/**
+ * The hash (FNV-1a, of the UTF-8 bytes) of the text collectTriggers last read, or undefined when it read that text in
+ * JavaScript, which makes none. Equal texts have equal hashes; unequal ones rarely do.
+ */
+export const lastTextHash = (): number | undefined => (hashed ? wasmCollect!.lastHash() : undefined)
 
 /** collectTriggers without WebAssembly: the reference its tests hold the wasm collection to. */
 export const collectTriggersJs = (

@@ -132,8 +132,10 @@ const op = {
   divU: 0x6e,
   and: 0x71,
   or: 0x72,
+  mul: 0x6c,
   shl: 0x74,
   shrS: 0x75,
+  xor: 0x73,
 } as const
 
 // parameters, then locals
@@ -404,6 +406,8 @@ interface CollectLayout {
   readonly outIdsAt: number
   readonly hitsAt: number
   readonly foundAt: number
+  /** Where collect leaves the FNV-1a hash of the text's bytes. */
+  readonly hashAt: number
   readonly inputAt: number
   readonly classes: number
 }
@@ -422,11 +426,17 @@ const C_K = 8
 const C_K_END = 9
 const C_ID = 10
 const C_COUNT = 11
-const C_LOCALS = 10
+const C_BYTE = 12
+const C_HASH = 13
+const C_LOCALS = 12
+/** FNV-1a's 32-bit offset basis and prime. */
+const FNV_BASIS = 0x811c9dc5 | 0
+const FNV_PRIME = 16777619
 
 /**
  * LiteralSet.collect on bytes: every literal found in input[0, length), each once per `mark` (hits[id] holds the mark
- * of the last line it was listed for), ids written in order of discovery. Addresses are constants of the module.
+ * of the last line it was listed for), ids written in order of discovery. On the way it hashes the bytes (FNV-1a) to
+ * hashAt, which lets a caller look the text up by a number. Addresses are constants of the module.
  */
 const collectBody = (at: CollectLayout): Array<number> => {
   const c = new Code()
@@ -434,9 +444,13 @@ const collectBody = (at: CollectLayout): Array<number> => {
   const store32 = (): Code => c.op(0x36, 2, 0)
   c.const(at.inputAt).set(C_I)
   c.get(C_I).get(C_LENGTH).op(op.add).set(C_END)
+  c.const(FNV_BASIS).set(C_HASH)
   c.block("done").loop("byte")
   c.get(C_I).get(C_END).op(op.geU).brIf("done")
-  c.get(C_I).load8().load8().set(C_CLS)
+  c.get(C_I).load8().set(C_BYTE)
+  // hash = (hash ^ byte) * prime
+  c.get(C_HASH).get(C_BYTE).op(op.xor).const(FNV_PRIME).op(op.mul).set(C_HASH)
+  c.get(C_BYTE).load8().set(C_CLS)
   c.get(C_CLS).op(op.eqz).if()
   c.const(0).set(C_ROW)
   c.else()
@@ -468,20 +482,26 @@ const collectBody = (at: CollectLayout): Array<number> => {
   c.end() // class
   c.get(C_I).const(1).op(op.add).set(C_I).br("byte")
   c.end().end()
+  c.const(at.hashAt).get(C_HASH)
+  store32()
   c.get(C_COUNT)
   return [...unsignedLeb(1), ...unsignedLeb(C_LOCALS), I32, ...c.bytes, 0x0b]
 }
 
+/** The word collection in WebAssembly, and the hash of the text it last collected from. */
+export interface WasmCollector {
+  /** Writes the ids of the literals in `text` (each once) to `found` and returns their count. */
+  readonly collect: (text: string, found: Int32Array) => number
+  /** The FNV-1a hash of the UTF-8 bytes of the text `collect` last read. */
+  readonly lastHash: () => number
+}
+
 /**
  * collectTriggers in WebAssembly: the text is encoded into the module's memory (a native copy), then scanned there.
- * Returns `collect(text, found)`, which writes the ids of the literals in `text` (each once) to `found` and returns
- * their count; undefined where WebAssembly cannot run. `maxChars`: the longest text it takes (longer ones are the
- * caller's to scan). One per thread.
+ * Undefined where WebAssembly cannot run. `maxChars`: the longest text it takes (longer ones are the caller's to
+ * scan). One per thread.
  */
-export const makeWasmCollector = (
-  tables: CollectTables,
-  maxChars: number,
-): ((text: string, found: Int32Array) => number) | undefined => {
+export const makeWasmCollector = (tables: CollectTables, maxChars: number): WasmCollector | undefined => {
   const states = tables.outputs.length
   const outIds = tables.outputs.flat()
   const nextAt = 256
@@ -489,13 +509,15 @@ export const makeWasmCollector = (
   const outIdsAt = outStartAt + (states + 1) * 4
   const hitsAt = outIdsAt + outIds.length * 4
   const foundAt = hitsAt + tables.literals * 4
-  const inputAt = foundAt + tables.literals * 4
+  const hashAt = foundAt + tables.literals * 4
+  const inputAt = hashAt + 8
   const layout: CollectLayout = {
     nextAt,
     outStartAt,
     outIdsAt,
     hitsAt,
     foundAt,
+    hashAt,
     inputAt,
     classes: tables.classes,
   }
@@ -520,18 +542,22 @@ export const makeWasmCollector = (
   new Int32Array(memory.buffer, outIdsAt, outIds.length).set(outIds)
   const hits = new Int32Array(memory.buffer, hitsAt, tables.literals)
   const foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
+  const hashView = new Int32Array(memory.buffer, hashAt, 1)
   const input = heap.subarray(inputAt, inputAt + capacity)
   const encoder = new TextEncoder()
   let mark = 0
-  return (text, found) => {
-    if (++mark === 0x7fffffff) {
-      hits.fill(0)
-      mark = 1
-    }
-    const { written } = encoder.encodeInto(text, input)
-    const count = collect(written, mark)
-    for (let i = 0; i < count; i++) found[i] = foundView[i]!
-    return count
+  return {
+    collect: (text, found) => {
+      if (++mark === 0x7fffffff) {
+        hits.fill(0)
+        mark = 1
+      }
+      const { written } = encoder.encodeInto(text, input)
+      const count = collect(written, mark)
+      for (let i = 0; i < count; i++) found[i] = foundView[i]!
+      return count
+    },
+    lastHash: () => hashView[0]!,
   }
 }
 
