@@ -1,6 +1,6 @@
 // Line cleaning: the text patterns are matched against (CI decorations stripped) and the text a terminal shows.
 // A lone `\r` is a terminal overwrite; scoring keeps every segment so an error printed before it never vanishes.
-import { charCodeAt, codeAt, includes, slice, trimEnd } from "./strings.js"
+import { charCodeAt, codeAt, includes, isDigit, slice, trimEnd } from "./strings.js"
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) and charset selections.
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>]/g
@@ -8,8 +8,6 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[(
 const GH_PREFIX = /^(?:[^\t]{1,200}\t[^\t]{0,200}\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/
 // Buildkite timestamps every line with an APC marker; some exports keep only its printable part.
 const BUILDKITE = /\x1b?_bk;t=\d+\x07/g
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
 
 /** Length of an ISO stamp (`2024-05-14T10:00:00.123Z `) at the start of `text`, or 0: GH_PREFIX without tabs. */
 const isoStampLength = (text: string): number => {

@@ -4,16 +4,6 @@ import { buildAutomaton, foldAscii } from "./ahoCorasick.js"
 import { charCodeAt } from "./strings.js"
 
 /**
- * Characters above ASCII that may appear in a literal: the pass and fail marks test runners print, then the ones
- * JavaScript's `\s` matches (a trigger word followed by a space, see triggers.ts). Each is its own class.
- */
-const SYMBOLS =
-  "✗✖✘❌●×✓✔√\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-const SYMBOL_SLOTS = new Map(Array.from(SYMBOLS, (symbol, k) => [symbol.charCodeAt(0), 128 + k]))
-/** 128 + the index of `c` in SYMBOLS, or -1. */
-const symbolClass = (c: number): number => SYMBOL_SLOTS.get(c) ?? -1
-
-/**
  * JavaScript's `\s`: what `\S+` stops at. Needed by callers that finish a shape the automaton starts.
  */
 export const isRegexSpace = (c: number): boolean =>
@@ -29,6 +19,23 @@ export const isRegexSpace = (c: number): boolean =>
       c === 0x205f ||
       c === 0x3000 ||
       c === 0xfeff))
+
+/** JavaScript's `\s`, each character once (isRegexSpace's characters). */
+export const REGEX_SPACES: string = Array.from({ length: 0x10000 }, (_, code) => code)
+  .filter(isRegexSpace)
+  .map((code) => String.fromCharCode(code))
+  .join("")
+
+/**
+ * Characters above ASCII that may appear in a literal: the pass and fail marks test runners print, then the ones
+ * JavaScript's `\s` matches (a trigger word followed by a space, see triggers.ts). Each is its own class.
+ */
+const SYMBOLS = ["✗✖✘❌●×✓✔√", ...Array.from(REGEX_SPACES).filter((space) => space.charCodeAt(0) > 127)].join(
+  "",
+)
+const SYMBOL_SLOTS = new Map(Array.from(SYMBOLS, (symbol, k) => [symbol.charCodeAt(0), 128 + k]))
+/** 128 + the index of `c` in SYMBOLS, or -1. */
+const symbolClass = (c: number): number => SYMBOL_SLOTS.get(c) ?? -1
 
 export class LiteralSet {
   /** Character class of each ASCII code (A-Z folded): 0 for characters no literal holds. */

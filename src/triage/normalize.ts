@@ -2,7 +2,7 @@
 import * as crypto from "node:crypto"
 import { isRegexSpace } from "./literalScan.js"
 import { makeWasmNeeds } from "./wasm.js"
-import { charCodeAt, codeAt, slice, startsWith, trim } from "./strings.js"
+import { charCodeAt, codeAt, isDigit, slice, startsWith, trim } from "./strings.js"
 
 // Order matters: the wider shapes (timestamps, uuids, paths) go before the bare numbers they contain.
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -46,7 +46,6 @@ for (let c = 48; c <= 57; c++) KIND[c] = HEX_DIGIT | DECIMAL
 for (const c of "abcdefABCDEF") KIND[c.charCodeAt(0)]! |= HEX_DIGIT
 for (const c of "0:-/cCT") KIND[c.charCodeAt(0)]! |= MARK
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
 /** A regex `\w` character (no unicode flag): what `\b` looks at. */
 const isWordChar = (c: number): boolean =>
   (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95
@@ -102,6 +101,9 @@ export const needsOfJs = (text: string): number => {
 const WASM_MAX_CHARS = 4096
 const wasmNeeds = makeWasmNeeds(
   {
+    hexKind: HEX_DIGIT,
+    decimalKind: DECIMAL,
+    markKind: MARK,
     digit: DIGIT,
     time: TIME,
     date: DATE,
@@ -110,6 +112,7 @@ const wasmNeeds = makeWasmNeeds(
     tmp: TMP,
     volatile: VOLATILE,
   },
+  KIND,
   WASM_MAX_CHARS,
 )
 /** Which needsOf runs on a line of the usual length. */

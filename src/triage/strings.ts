@@ -27,3 +27,6 @@ export const trim = (text: string): string => trimOf.call(text)
  * optimised code of the function it sits in (inlined into the whole scoring loop) away and compiles it again.
  */
 export const codeAt = (text: string, i: number): number => (i < text.length ? charCodeAt(text, i) : -1)
+
+/** An ASCII digit's code (what a non-unicode regex's `\d` matches); false for -1, past the end. */
+export const isDigit = (c: number): boolean => c >= 48 && c <= 57

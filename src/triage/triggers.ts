@@ -1,7 +1,7 @@
 // The literal words each pattern needs: a rule's regex can only match a line holding (case-insensitively) at
 // least one of its triggers, so one automaton pass over the line tells which regexes are worth running.
 import { buildByteAutomaton, foldAscii } from "./ahoCorasick.js"
-import { isRegexSpace, LiteralSet } from "./literalScan.js"
+import { isRegexSpace, LiteralSet, REGEX_SPACES } from "./literalScan.js"
 import { makeWasmCollector } from "./wasm.js"
 import { charCodeAt } from "./strings.js"
 
@@ -94,13 +94,8 @@ export const prefilterMatches = (raw: string): boolean => {
   return found
 }
 
-/** JavaScript's `\s`, each character once. */
-const REGEX_SPACES = Array.from({ length: 0x10000 }, (_, code) => code)
-  .filter(isRegexSpace)
-  .map((code) => String.fromCharCode(code))
-
 /** `word` followed by each character `\s` matches: what `word\s` needs, as trigger words. */
-const thenSpace = (word: string): Array<string> => REGEX_SPACES.map((space) => word + space)
+const thenSpace = (word: string): Array<string> => Array.from(REGEX_SPACES, (space) => word + space)
 
 /**
  * Triggers of the boost rules, by rule name; a rule missing here is anchored and cheap, so always tried. The words

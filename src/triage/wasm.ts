@@ -565,6 +565,10 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
 
 /** Bits of normalize.ts's needsOf, and the characters that start each (normalize.ts documents them). */
 export interface NeedBits {
+  /** Kinds of an ASCII character in normalize.ts's kind table: a hex digit, a decimal digit, a need's first mark. */
+  readonly hexKind: number
+  readonly decimalKind: number
+  readonly markKind: number
   readonly digit: number
   readonly time: number
   readonly date: number
@@ -583,9 +587,6 @@ const N_RUN = 4
 const N_BYTE = 5
 const N_KIND = 6
 const N_LOCALS = 6
-const N_HEX = 1
-const N_DECIMAL = 2
-const N_MARK = 4
 /** Where the kind table and the text sit; the text has zeros on both sides, so shapes need no bounds tests. */
 const N_KIND_AT = 0
 const N_INPUT = 256 + 16
@@ -618,7 +619,7 @@ const needsBody = (bits: NeedBits): Array<number> => {
   c.const(0).set(N_RUN).br("next")
   c.end()
   // hexRun = hex ? hexRun + 1 : 0
-  c.get(N_KIND).const(N_HEX).op(op.and).if()
+  c.get(N_KIND).const(bits.hexKind).op(op.and).if()
   c.get(N_RUN).const(1).op(op.add).set(N_RUN)
   c.else()
   c.const(0).set(N_RUN)
@@ -626,13 +627,13 @@ const needsBody = (bits: NeedBits): Array<number> => {
   c.get(N_RUN).const(7).op(op.geU).if()
   c.get(N_FOUND).const(bits.hexRun).op(op.or).set(N_FOUND)
   c.end()
-  c.get(N_KIND).const(N_DECIMAL).op(op.and).if()
+  c.get(N_KIND).const(bits.decimalKind).op(op.and).if()
   c.get(N_FOUND)
     .const(bits.digit | bits.volatile)
     .op(op.or)
     .set(N_FOUND)
   c.end()
-  c.get(N_KIND).const(N_MARK).op(op.and).op(op.eqz).brIf("next")
+  c.get(N_KIND).const(bits.markKind).op(op.and).op(op.eqz).brIf("next")
   /** found |= bit when the condition pushed before holds. */
   const orIf = (bit: number): void => {
     c.if().get(N_FOUND).const(bit).op(op.or).set(N_FOUND).end()
@@ -689,10 +690,14 @@ const needsBody = (bits: NeedBits): Array<number> => {
 }
 
 /**
- * normalize.ts's needsOf in WebAssembly, for texts of up to `maxChars` characters (longer ones are the caller's);
- * undefined where WebAssembly cannot run.
+ * normalize.ts's needsOf in WebAssembly, over its table of ASCII character kinds (`kinds`, 128 entries), for texts of
+ * up to `maxChars` characters (longer ones are the caller's); undefined where WebAssembly cannot run.
  */
-export const makeWasmNeeds = (bits: NeedBits, maxChars: number): ((text: string) => number) | undefined => {
+export const makeWasmNeeds = (
+  bits: NeedBits,
+  kinds: Uint8Array,
+  maxChars: number,
+): ((text: string) => number) | undefined => {
   const exports = instantiate(moduleBytes("needs", 1, needsBody(bits)))
   if (exports === undefined) return undefined
   const memory = exports["memory"] as WasmMemory
@@ -701,9 +706,7 @@ export const makeWasmNeeds = (bits: NeedBits, maxChars: number): ((text: string)
   const size = N_INPUT + capacity + TAIL
   growTo(memory, size)
   const heap = new Uint8Array(memory.buffer)
-  for (let b = 48; b <= 57; b++) heap[N_KIND_AT + b] = N_HEX | N_DECIMAL
-  for (const ch of "abcdefABCDEF") heap[N_KIND_AT + ch.charCodeAt(0)]! |= N_HEX
-  for (const ch of "0:-/cCT") heap[N_KIND_AT + ch.charCodeAt(0)]! |= N_MARK
+  heap.set(kinds, N_KIND_AT)
   const input = heap.subarray(N_INPUT, N_INPUT + capacity)
   const encoder = new TextEncoder()
   let dirty = 0
