@@ -1,8 +1,20 @@
-// The hot byte loops of triage as WebAssembly functions, each the twin of a JavaScript one that stays as the
-// fallback and as its tests' reference: bytePrefilter's chunk scan (~1.6× faster), the scoring automaton's word
-// collection (~2×) and normalize's needs (what the normalising rules could match). JavaScript pays a bounds check and
-// a type guard per character; these loops do not. Each module is a few hundred bytes assembled here at load time, so
+// The hot byte loops of triage's scan as WebAssembly functions, each the twin of a JavaScript one that stays as the
+// fallback and as its tests' reference: bytePrefilter's chunk scan (~1.6× faster) and the scoring automaton's word
+// collection (~2×); normalize's loops are in wasmNormalize.ts. JavaScript pays a bounds check and a type guard per
+// character; these loops do not. Each module is a few hundred bytes assembled at load time (wasmAssembler.ts), so
 // there is no binary file to build, ship or download. Each thread builds its own instances.
+
+import {
+  align,
+  Code,
+  functionBody,
+  growTo,
+  instantiate,
+  moduleBytes,
+  op,
+  TAIL,
+  type WasmMemory,
+} from "./wasmAssembler.js"
 
 /** What the scan needs of bytePrefilter's automaton. */
 export interface ScanTables {
@@ -23,120 +35,6 @@ export interface WasmScan {
   readonly starts: Int32Array
   readonly flags: Uint8Array
 }
-
-// ---- a minimal assembler: just what these functions use ----
-
-const I32 = 0x7f
-const EMPTY_BLOCK = 0x40
-
-const unsignedLeb = (value: number): Array<number> => {
-  const out: Array<number> = []
-  let v = value >>> 0
-  do {
-    let byte = v & 0x7f
-    v >>>= 7
-    if (v !== 0) byte |= 0x80
-    out.push(byte)
-  } while (v !== 0)
-  return out
-}
-
-const signedLeb = (value: number): Array<number> => {
-  const out: Array<number> = []
-  let v = value | 0
-  for (;;) {
-    const byte = v & 0x7f
-    v >>= 7
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)
-    out.push(done ? byte : byte | 0x80)
-    if (done) return out
-  }
-}
-
-const name = (text: string): Array<number> => {
-  const bytes = Array.from(Buffer.from(text, "utf8"))
-  return [...unsignedLeb(bytes.length), ...bytes]
-}
-
-const section = (id: number, body: ReadonlyArray<number>): Array<number> => [
-  id,
-  ...unsignedLeb(body.length),
-  ...body,
-]
-
-/** Function body code, with branch targets named rather than counted. */
-class Code {
-  readonly bytes: Array<number> = []
-  private readonly labels: Array<string> = []
-
-  op(...bytes: ReadonlyArray<number>): this {
-    this.bytes.push(...bytes)
-    return this
-  }
-  get(local: number): this {
-    return this.op(0x20, ...unsignedLeb(local))
-  }
-  set(local: number): this {
-    return this.op(0x21, ...unsignedLeb(local))
-  }
-  const(value: number): this {
-    return this.op(0x41, ...signedLeb(value))
-  }
-  load8(offset = 0): this {
-    return this.op(0x2d, 0, ...unsignedLeb(offset))
-  }
-  /** Opens a block (a forward branch target) or a loop (a backward one) named `label`. */
-  block(label: string): this {
-    this.labels.push(label)
-    return this.op(0x02, EMPTY_BLOCK)
-  }
-  loop(label: string): this {
-    this.labels.push(label)
-    return this.op(0x03, EMPTY_BLOCK)
-  }
-  if(): this {
-    this.labels.push("")
-    return this.op(0x04, EMPTY_BLOCK)
-  }
-  else(): this {
-    return this.op(0x05)
-  }
-  end(): this {
-    this.labels.pop()
-    return this.op(0x0b)
-  }
-  br(label: string): this {
-    return this.op(0x0c, ...unsignedLeb(this.depth(label)))
-  }
-  brIf(label: string): this {
-    return this.op(0x0d, ...unsignedLeb(this.depth(label)))
-  }
-  private depth(label: string): number {
-    const at = this.labels.lastIndexOf(label)
-    if (at < 0) throw new Error(`no enclosing block ${label}`)
-    return this.labels.length - 1 - at
-  }
-}
-
-const op = {
-  eqz: 0x45,
-  eq: 0x46,
-  ne: 0x47,
-  ltS: 0x48,
-  ltU: 0x49,
-  gtU: 0x4b,
-  leU: 0x4d,
-  geU: 0x4f,
-  add: 0x6a,
-  sub: 0x6b,
-  divU: 0x6e,
-  and: 0x71,
-  or: 0x72,
-  mul: 0x6c,
-  shl: 0x74,
-  shrS: 0x75,
-  xor: 0x73,
-} as const
 
 // parameters, then locals
 const INPUT = 0
@@ -269,52 +167,8 @@ const scanBody = (): Array<number> => {
   c.end() // line
   c.end() // done
   c.get(COUNT)
-  return [...unsignedLeb(1), ...unsignedLeb(LOCALS), I32, ...c.bytes, 0x0b]
+  return functionBody(LOCALS, c)
 }
-
-/** A module of one function, `exported`, of `params` i32 parameters returning an i32, and one memory. */
-const moduleBytes = (exported: string, params: number, body: ReadonlyArray<number>): Uint8Array => {
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, params, ...Array<number>(params).fill(I32), 1, I32]),
-    ...section(3, [1, 0]),
-    // one memory of one page to start with; it grows with the input
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [2, ...name(exported), 0x00, 0, ...name("memory"), 0x02, 0]),
-    ...section(10, [1, ...unsignedLeb(body.length), ...body]),
-  ]
-  return Uint8Array.from(bytes)
-}
-
-/** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object
-  readonly Instance: new (module: object) => { readonly exports: Record<string, unknown> }
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer
-  grow(pages: number): number
-}
-
-/** The module's exports, or undefined where WebAssembly cannot run. */
-const instantiate = (bytes: Uint8Array): Record<string, unknown> | undefined => {
-  const wasm = (globalThis as { readonly WebAssembly?: WasmApi }).WebAssembly
-  if (wasm === undefined) return undefined
-  try {
-    return new wasm.Instance(new wasm.Module(bytes)).exports
-  } catch {
-    return undefined
-  }
-}
-
-const PAGE = 65536
-/** Grows `memory` to hold at least `bytes` (views made before then are stale). */
-const growTo = (memory: WasmMemory, bytes: number): void => {
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
-}
-const align = (n: number): number => (n + 7) & ~7
-/** Zero bytes after the input: the line-start and ` found` tests may look that far past a line. */
-const TAIL = 16
 
 /**
  * The tables with one more class, for the newline: its entry in every state is -1, an output the scan loop checks
@@ -342,7 +196,7 @@ const wasmTables = (tables: ScanTables): ScanTables => {
  * scanner owns its memory: one per thread.
  */
 export const makeWasmScanner = (scanTables: ScanTables): ((bytes: Uint8Array) => WasmScan) | undefined => {
-  const exports = instantiate(moduleBytes("scan", PARAMS, scanBody()))
+  const exports = instantiate(moduleBytes([{ name: "scan", params: PARAMS, body: scanBody() }]))
   if (exports === undefined) return undefined
   const memory = exports["memory"] as WasmMemory
   const tables = wasmTables(scanTables)
@@ -485,7 +339,7 @@ const collectBody = (at: CollectLayout): Array<number> => {
   c.const(at.hashAt).get(C_HASH)
   store32()
   c.get(C_COUNT)
-  return [...unsignedLeb(1), ...unsignedLeb(C_LOCALS), I32, ...c.bytes, 0x0b]
+  return functionBody(C_LOCALS, c)
 }
 
 /** The word collection in WebAssembly, and the hash of the text it last collected from. */
@@ -521,7 +375,7 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
     inputAt,
     classes: tables.classes,
   }
-  const exports = instantiate(moduleBytes("collect", 2, collectBody(layout)))
+  const exports = instantiate(moduleBytes([{ name: "collect", params: 2, body: collectBody(layout) }]))
   if (exports === undefined) return undefined
   const memory = exports["memory"] as WasmMemory
   const collect = exports["collect"] as (length: number, mark: number) => number
@@ -558,163 +412,5 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
       return count
     },
     lastHash: () => hashView[0]!,
-  }
-}
-
-// ---- normalize's needs, on a text's UTF-8 bytes ----
-
-/** Bits of normalize.ts's needsOf, and the characters that start each (normalize.ts documents them). */
-export interface NeedBits {
-  /** Kinds of an ASCII character in normalize.ts's kind table: a hex digit, a decimal digit, a need's first mark. */
-  readonly hexKind: number
-  readonly decimalKind: number
-  readonly markKind: number
-  readonly digit: number
-  readonly time: number
-  readonly date: number
-  readonly hexRun: number
-  readonly hexPrefix: number
-  readonly tmp: number
-  readonly volatile: number
-}
-
-// needs(length) → bits; the text sits at N_INPUT with zero bytes before and after it
-const N_LENGTH = 0
-const N_I = 1
-const N_END = 2
-const N_FOUND = 3
-const N_RUN = 4
-const N_BYTE = 5
-const N_KIND = 6
-const N_LOCALS = 6
-/** Where the kind table and the text sit; the text has zeros on both sides, so shapes need no bounds tests. */
-const N_KIND_AT = 0
-const N_INPUT = 256 + 16
-
-/**
- * needsOf on bytes: the same walk as normalize.ts's, one byte at a time. A character above ASCII is one to four bytes
- * of no kind, which end a hex run as the character does, and no need holds one, so the bits are those of the text.
- */
-const needsBody = (bits: NeedBits): Array<number> => {
-  const c = new Code()
-  /** Pushes 1 when the bytes from i are `pattern`; in a shape, `d` stands for any digit. */
-  const match = (pattern: string, digits: boolean): void => {
-    Array.from(pattern).forEach((ch, k) => {
-      c.get(N_I).load8(k)
-      if (digits && ch === "d") c.const(48).op(op.sub).const(9).op(op.leU)
-      else c.const(ch.charCodeAt(0)).op(op.eq)
-      if (k > 0) c.op(op.and)
-    })
-  }
-  const shape = (pattern: string): void => match(pattern, true)
-  const word = (pattern: string): void => match(pattern, false)
-  c.const(N_INPUT).set(N_I)
-  c.get(N_I).get(N_LENGTH).op(op.add).set(N_END)
-  c.block("done").loop("byte")
-  c.get(N_I).get(N_END).op(op.geU).brIf("done")
-  c.get(N_I).load8().set(N_BYTE)
-  c.get(N_BYTE).load8(N_KIND_AT).set(N_KIND)
-  c.block("next")
-  c.get(N_KIND).op(op.eqz).if()
-  c.const(0).set(N_RUN).br("next")
-  c.end()
-  // hexRun = hex ? hexRun + 1 : 0
-  c.get(N_KIND).const(bits.hexKind).op(op.and).if()
-  c.get(N_RUN).const(1).op(op.add).set(N_RUN)
-  c.else()
-  c.const(0).set(N_RUN)
-  c.end()
-  c.get(N_RUN).const(7).op(op.geU).if()
-  c.get(N_FOUND).const(bits.hexRun).op(op.or).set(N_FOUND)
-  c.end()
-  c.get(N_KIND).const(bits.decimalKind).op(op.and).if()
-  c.get(N_FOUND)
-    .const(bits.digit | bits.volatile)
-    .op(op.or)
-    .set(N_FOUND)
-  c.end()
-  c.get(N_KIND).const(bits.markKind).op(op.and).op(op.eqz).brIf("next")
-  /** found |= bit when the condition pushed before holds. */
-  const orIf = (bit: number): void => {
-    c.if().get(N_FOUND).const(bit).op(op.or).set(N_FOUND).end()
-  }
-  const on = (byte: number, body: () => void): void => {
-    c.get(N_BYTE).const(byte).op(op.eq).if()
-    body()
-    c.br("next").end()
-  }
-  // 0x or 0X
-  on(48, () => {
-    c.get(N_I).load8(1).const(32).op(op.or).const(120).op(op.eq)
-    orIf(bits.hexPrefix)
-  })
-  // dd:dd:dd around a `:` (two digits before it): test from i - 2
-  on(58, () => {
-    c.get(N_I).const(2).op(op.sub).set(N_I)
-    shape("dd:dd:dd")
-    orIf(bits.time)
-    c.get(N_I).const(2).op(op.add).set(N_I)
-  })
-  // dddd-dd-dd around a `-` (four digits before it)
-  on(45, () => {
-    c.get(N_I).const(4).op(op.sub).set(N_I)
-    shape("dddd-dd-dd")
-    orIf(bits.date)
-    c.get(N_I).const(4).op(op.add).set(N_I)
-  })
-  // `/` before t, v or p (any case); /tmp, /var/folders, /private/var
-  on(47, () => {
-    c.get(N_I).load8(1).const(32).op(op.or).set(N_KIND)
-    c.get(N_KIND).const(116).op(op.eq).get(N_KIND).const(118).op(op.eq).op(op.or)
-    c.get(N_KIND).const(112).op(op.eq).op(op.or)
-    orIf(bits.tmp)
-    word("/tmp")
-    word("/var/folders")
-    c.op(op.or)
-    word("/private/var")
-    c.op(op.or)
-    orIf(bits.volatile)
-  })
-  on(84, () => {
-    word("Temp")
-    orIf(bits.volatile)
-  })
-  // what is left of the marks: c or C, before a `:`
-  c.get(N_I).load8(1).const(58).op(op.eq)
-  orIf(bits.tmp)
-  c.end() // next
-  c.get(N_I).const(1).op(op.add).set(N_I).br("byte")
-  c.end().end()
-  c.get(N_FOUND)
-  return [...unsignedLeb(1), ...unsignedLeb(N_LOCALS), I32, ...c.bytes, 0x0b]
-}
-
-/**
- * normalize.ts's needsOf in WebAssembly, over its table of ASCII character kinds (`kinds`, 128 entries), for texts of
- * up to `maxChars` characters (longer ones are the caller's); undefined where WebAssembly cannot run.
- */
-export const makeWasmNeeds = (
-  bits: NeedBits,
-  kinds: Uint8Array,
-  maxChars: number,
-): ((text: string) => number) | undefined => {
-  const exports = instantiate(moduleBytes("needs", 1, needsBody(bits)))
-  if (exports === undefined) return undefined
-  const memory = exports["memory"] as WasmMemory
-  const needs = exports["needs"] as (length: number) => number
-  const capacity = maxChars * 3
-  const size = N_INPUT + capacity + TAIL
-  growTo(memory, size)
-  const heap = new Uint8Array(memory.buffer)
-  heap.set(kinds, N_KIND_AT)
-  const input = heap.subarray(N_INPUT, N_INPUT + capacity)
-  const encoder = new TextEncoder()
-  let dirty = 0
-  return (text) => {
-    const { written } = encoder.encodeInto(text, input)
-    // zeros after the text (the last text may have been longer), so shapes and words never match past its end
-    if (dirty > written) heap.fill(0, N_INPUT + written, N_INPUT + dirty)
-    dirty = written
-    return needs(written)
   }
 }

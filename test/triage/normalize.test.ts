@@ -1,6 +1,14 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { hashText, needsKind, needsOf, needsOfJs, normalizeLine } from "../../src/triage/normalize.js"
+import {
+  hashText,
+  needsKind,
+  needsOf,
+  needsOfJs,
+  normalizeLine,
+  timesDurationsNumbers,
+  wasmTimesDurationsNumbers,
+} from "../../src/triage/normalize.js"
 
 const word = fc.stringMatching(/^[a-zA-Z:_/.()=-]{1,12}$/)
 const volatile = fc.oneof(
@@ -161,5 +169,67 @@ describe("needsOf", () => {
     expect(needsOf(long)).toBe(needsOfJs(long))
     for (const text of ["1", "12:30:0", "2024-05-1", "/tm", "Tem", "c", "0"])
       expect(needsOf(text)).toBe(needsOfJs(text))
+  })
+})
+
+describe("timesDurationsNumbers in WebAssembly", () => {
+  // the shapes the time, duration and number rules tell apart, and what may join or end them
+  const piece = fc.oneof(
+    fc.constantFrom(
+      "12:30:01",
+      "12:30:01.5",
+      "1:2:3",
+      "12:3",
+      "07:",
+      "2024",
+      "00:00:00,5a",
+      "9.9.9",
+      "1.",
+      "3.5",
+    ),
+    fc.constantFrom(
+      "ns",
+      "us",
+      "ms",
+      "s",
+      "sec",
+      "secs",
+      "second",
+      "seconds",
+      "m",
+      "min",
+      "mins",
+      "minute",
+      "minutes",
+      "h",
+      "hour",
+      "hours",
+      "hr",
+      "msx",
+      "Ms",
+      "secondss",
+    ),
+    fc.constantFrom(" ", "\t", "\v", "\f", ".", ",", ":", "_", "-", "/", "a", "x", "Z", "<n>"),
+    fc.stringMatching(/^[0-9.,: smh_a-z]{1,10}$/),
+  )
+
+  it("gives what the JavaScript walk gives, on every ASCII text", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (parts) => {
+        const text = parts.join("")
+        expect(wasmTimesDurationsNumbers(text)).toBe(timesDurationsNumbers(text))
+      }),
+      { numRuns: 20000 },
+    )
+  })
+
+  it("leaves a text that is not ASCII to the JavaScript walk, and reads nothing of a longer text before", () => {
+    expect(wasmTimesDurationsNumbers("took 5ms ✓")).toBeUndefined()
+    expect(wasmTimesDurationsNumbers("12:30:01.123456 took 1.5 seconds after 300ms")).toBe(
+      "<time> took <dur> after <dur>",
+    )
+    // the bytes of the text before lie past this one's end: `1` must not read them as `1.123456` or `1:30:01`
+    for (const text of ["1", "12:30:0", "5 s", "1.", "3"])
+      expect(wasmTimesDurationsNumbers(text)).toBe(timesDurationsNumbers(text))
   })
 })
