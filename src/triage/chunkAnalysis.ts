@@ -4,13 +4,14 @@
 import type { ChunkFindingsRecord, FindingRecord } from "../domain/Finding.js"
 import type { LogChunk } from "../domain/LogChunk.js"
 import { findBlocks, type Block } from "./blocks.js"
-import { UNSURE } from "./bytePrefilter.js"
+import { EXACT, UNSURE } from "./bytePrefilter.js"
 import { chunkText, type ChunkText } from "./chunkText.js"
 import { cleanLine, cleanSegments, displayLine, rawSegment } from "./clean.js"
 import { hashText, normalizeLine } from "./normalize.js"
-import { isCandidate, prepareLine, scorePrepared, type LineScore } from "./score.js"
+import { isCandidate, prepareChunkLine, prepareLine, scorePrepared, type LineScore } from "./score.js"
 import { isStepStart, STEP_FAILED, StepMap } from "./steps.js"
 import { includes } from "./strings.js"
+import { lastTextHash, loadChunkBytes } from "./triggers.js"
 
 export interface AnalyzeOptions {
   /** Context lines shown before and after each finding. */
@@ -80,8 +81,8 @@ const scoreCandidates = (lines: ChunkText): Scored => {
   // again, and cost about what the repeats saved. An entry keeps its text, so a collision is only a miss.
   const verdicts = new Map<number, { readonly text: string; readonly verdict: Verdict | null }>()
   const byText = new Map<string, Verdict | null>()
-  const verdictOf = (segment: string): Verdict | null => {
-    const hash = prepareLine(segment)
+  /** The verdict on the text prepareLine or prepareChunkLine read last, `segment`, whose hash it made (if any). */
+  const verdictOfPrepared = (segment: string, hash: number | undefined): Verdict | null => {
     if (hash === undefined) {
       let verdict = byText.get(segment)
       if (verdict === undefined) byText.set(segment, (verdict = judge(segment)))
@@ -93,13 +94,36 @@ const scoreCandidates = (lines: ChunkText): Scored => {
     verdicts.set(hash, { text: segment, verdict })
     return verdict
   }
+  const verdictOf = (segment: string): Verdict | null => verdictOfPrepared(segment, prepareLine(segment))
+  // most candidate lines of a chunk that came as bytes are cleaned and collected from their bytes, never decoded
+  const bytes = lines.bytes !== undefined && loadChunkBytes(lines.bytes.utf8) ? lines.bytes.starts : undefined
   // step starts pass the prefilter too, so they are among the candidate lines
   const candidateLines: Array<number> = []
   const failures: Array<number> = []
+  const record = (i: number, verdict: Verdict, cleaned: string): void => {
+    candidates[i] = {
+      score: verdict.score,
+      cleaned,
+      template: verdict.template,
+      templateId: verdict.templateId,
+    }
+    templateCounts[verdict.templateId]!++
+    scored++
+    if (verdict.stepFailed) failures.push(i)
+  }
   for (let i = 0; i < lines.length; i++) {
     // lines that arrived as bytes were prefiltered before decoding: most are never turned into strings
     const candidate = lines.candidate(i)
     if (candidate === 0) continue
+    if (candidate === EXACT && bytes !== undefined) {
+      const cleaned = prepareChunkLine(bytes[i]!, bytes[i + 1]! - 1)
+      if (cleaned !== undefined) {
+        candidateLines.push(i)
+        const verdict = verdictOfPrepared(cleaned, lastTextHash())
+        if (verdict !== null) record(i, verdict, cleaned)
+        continue
+      }
+    }
     const raw = lines.line(i)
     if (candidate === UNSURE && !isCandidate(raw)) continue
     candidateLines.push(i)
@@ -117,16 +141,7 @@ const scoreCandidates = (lines: ChunkText): Scored => {
       bestText = cleanLine(raw)
       best = verdictOf(bestText)
     }
-    if (best === null) continue
-    candidates[i] = {
-      score: best.score,
-      cleaned: bestText,
-      template: best.template,
-      templateId: best.templateId,
-    }
-    templateCounts[best.templateId]!++
-    scored++
-    if (best.stepFailed) failures.push(i)
+    if (best !== null) record(i, best, bestText)
   }
   return {
     candidates,

@@ -11,6 +11,11 @@ export interface ChunkText {
   line(i: number): string
   /** Whether line i is a scoring candidate: 0 no, EXACT yes, UNSURE ask `isCandidate` (told before decoding). */
   candidate(i: number): number
+  /**
+   * For a chunk that came as raw UTF-8: its bytes, and where each line starts in them (line i is the bytes from
+   * starts[i] to the newline before starts[i + 1]).
+   */
+  readonly bytes?: { readonly utf8: Uint8Array; readonly starts: Int32Array }
 }
 
 /** What LineSplitter does to each line: drop the `\r` of a `\r\n`, cut monster lines for display. */
@@ -60,6 +65,7 @@ const utf8Text = (utf8: Uint8Array, keep = defaultSplitLimits.keepLineChars): Ch
     },
     // a line cut for display may have lost the word that flagged it: let the string test decide
     candidate: (i) => (flags[i] === EXACT && starts[i + 1]! - starts[i]! > keep ? UNSURE : flags[i]!),
+    bytes: { utf8, starts },
   }
 }
 

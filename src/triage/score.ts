@@ -12,8 +12,10 @@ import {
 import { RuleIndex } from "./ruleIndex.js"
 import {
   boostGate,
+  collectLineTriggers,
   collectTriggers,
   firstNonSpaceCode,
+  lastLineText,
   lastTextHash,
   penaltyGate,
   prefilterMatches,
@@ -104,6 +106,21 @@ export const prepareLine = (cleaned: string): number | undefined => {
   preparedText = text
   preparedLine = cleaned
   return lastTextHash()
+}
+
+/**
+ * prepareLine for the raw line at bytes [start, end) of the chunk loadChunkBytes loaded: cleaned and collected in
+ * WebAssembly. Returns its cleaned text (lastTextHash is its hash), or undefined when the line needs the string path:
+ * decoding, cleanLine, prepareLine.
+ */
+export const prepareChunkLine = (start: number, end: number): string | undefined => {
+  // the whole of a longer line is cleaned, but only its head is scored: the string path does both
+  if (end - start > MAX_SCORED_CHARS) return undefined
+  const count = collectLineTriggers(start, end, found)
+  if (count < 0) return undefined
+  preparedCount = count
+  preparedText = preparedLine = lastLineText()
+  return preparedText
 }
 
 /** The score of a cleaned line, or undefined when no boost rule matches. */

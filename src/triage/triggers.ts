@@ -408,6 +408,30 @@ export const collectTriggers = (
 let hashed = false
 
 /**
+ * Makes a chunk's bytes the ones collectLineTriggers reads; false where WebAssembly cannot run (then there is no
+ * collectLineTriggers either).
+ */
+export const loadChunkBytes = (utf8: Uint8Array): boolean => {
+  if (wasmCollect === undefined) return false
+  wasmCollect.loadChunk(utf8)
+  return true
+}
+
+/**
+ * collectTriggers of the line at bytes [start, end) of the chunk loadChunkBytes loaded, cleaned as cleanLine would
+ * clean it, or -1 when it takes the string path (see wasmClean.ts): decoding, cleanLine, collectTriggers. The text it
+ * read is lastLineText's; lastTextHash is its hash.
+ */
+export const collectLineTriggers = (start: number, end: number, found: Int32Array): number => {
+  const count = wasmCollect!.collectLine(start, end, found)
+  hashed = count >= 0
+  return count
+}
+
+/** The cleaned text collectLineTriggers read last. */
+export const lastLineText = (): string => wasmCollect!.lastLine()
+
+/**
  * The hash (FNV-1a, of the UTF-8 bytes) of the text collectTriggers last read, or undefined when it read that text in
  * JavaScript, which makes none. Equal texts have equal hashes; unequal ones rarely do.
  */

@@ -3,7 +3,6 @@
 // collection (~2×); normalize's loops are in wasmNormalize.ts. JavaScript pays a bounds check and a type guard per
 // character; these loops do not. Each module is a few hundred bytes assembled at load time (wasmAssembler.ts), so
 // there is no binary file to build, ship or download. Each thread builds its own instances.
-
 import {
   align,
   Code,
@@ -15,6 +14,7 @@ import {
   TAIL,
   type WasmMemory,
 } from "./wasmAssembler.js"
+import { cleanFunctions } from "./wasmClean.js"
 
 /** What the scan needs of bytePrefilter's automaton. */
 export interface ScanTables {
@@ -348,12 +348,21 @@ export interface WasmCollector {
   readonly collect: (text: string, found: Int32Array) => number
   /** The FNV-1a hash of the UTF-8 bytes of the text `collect` last read. */
   readonly lastHash: () => number
+  /** Copies a chunk's bytes into the module's memory, for collectLine. */
+  readonly loadChunk: (utf8: Uint8Array) => void
+  /**
+   * `collect` of bytes [start, end) of the chunk loaded last, cleaned as cleanLine cleans a line (see wasmClean.ts), or
+   * -1 for a line that cleaning does not take there: the caller decodes and cleans it itself.
+   */
+  readonly collectLine: (start: number, end: number, found: Int32Array) => number
+  /** The cleaned text collectLine last read. */
+  readonly lastLine: () => string
 }
 
 /**
- * collectTriggers in WebAssembly: the text is encoded into the module's memory (a native copy), then scanned there.
- * Undefined where WebAssembly cannot run. `maxChars`: the longest text it takes (longer ones are the caller's to
- * scan). One per thread.
+ * collectTriggers in WebAssembly: the text is encoded into the module's memory (a native copy), then scanned there;
+ * or a line of a chunk already there is cleaned into the same place, and scanned. Undefined where WebAssembly cannot
+ * run. `maxChars`: the longest text it takes (longer ones are the caller's to scan). One per thread.
  */
 export const makeWasmCollector = (tables: CollectTables, maxChars: number): WasmCollector | undefined => {
   const states = tables.outputs.length
@@ -365,6 +374,12 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
   const foundAt = hitsAt + tables.literals * 4
   const hashAt = foundAt + tables.literals * 4
   const inputAt = hashAt + 8
+  // a UTF-16 code unit is at most three UTF-8 bytes
+  const capacity = maxChars * 3
+  // cleaning's scratch, then the chunk (it grows the memory to fit)
+  const markersAt = align(inputAt + capacity + TAIL)
+  const escapesAt = align(markersAt + maxChars + TAIL)
+  const chunkAt = align(escapesAt + maxChars + TAIL)
   const layout: CollectLayout = {
     nextAt,
     outStartAt,
@@ -375,15 +390,18 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
     inputAt,
     classes: tables.classes,
   }
-  const exports = instantiate(moduleBytes([{ name: "collect", params: 2, body: collectBody(layout) }]))
+  const exports = instantiate(
+    moduleBytes([
+      { name: "collect", params: 2, body: collectBody(layout) },
+      ...cleanFunctions(1, { outAt: inputAt, markersAt, escapesAt, maxBytes: maxChars }),
+    ]),
+  )
   if (exports === undefined) return undefined
   const memory = exports["memory"] as WasmMemory
   const collect = exports["collect"] as (length: number, mark: number) => number
-  // a UTF-16 code unit is at most three UTF-8 bytes
-  const capacity = maxChars * 3
-  const size = inputAt + capacity
-  growTo(memory, size)
-  const heap = new Uint8Array(memory.buffer)
+  const clean = exports["clean"] as (start: number, end: number) => number
+  growTo(memory, chunkAt + TAIL)
+  let heap = new Uint8Array(memory.buffer)
   heap.set(tables.classOf, 0)
   new Int32Array(memory.buffer, nextAt, tables.next.length).set(tables.next)
   const outStart = new Int32Array(memory.buffer, outStartAt, states + 1)
@@ -394,23 +412,44 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
   })
   outStart[states] = k
   new Int32Array(memory.buffer, outIdsAt, outIds.length).set(outIds)
-  const hits = new Int32Array(memory.buffer, hitsAt, tables.literals)
-  const foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
-  const hashView = new Int32Array(memory.buffer, hashAt, 1)
-  const input = heap.subarray(inputAt, inputAt + capacity)
+  // views of the memory, made again when loading a chunk grows it
+  let hits = new Int32Array(memory.buffer, hitsAt, tables.literals)
+  let foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
+  let hashView = new Int32Array(memory.buffer, hashAt, 1)
+  let input = heap.subarray(inputAt, inputAt + capacity)
+  let text = Buffer.from(memory.buffer)
   const encoder = new TextEncoder()
   let mark = 0
+  let lineLength = 0
+  const collected = (length: number, found: Int32Array): number => {
+    if (++mark === 0x7fffffff) {
+      hits.fill(0)
+      mark = 1
+    }
+    const count = collect(length, mark)
+    for (let i = 0; i < count; i++) found[i] = foundView[i]!
+    return count
+  }
   return {
-    collect: (text, found) => {
-      if (++mark === 0x7fffffff) {
-        hits.fill(0)
-        mark = 1
-      }
-      const { written } = encoder.encodeInto(text, input)
-      const count = collect(written, mark)
-      for (let i = 0; i < count; i++) found[i] = foundView[i]!
-      return count
-    },
+    collect: (text, found) => collected(encoder.encodeInto(text, input).written, found),
     lastHash: () => hashView[0]!,
+    loadChunk: (utf8) => {
+      if (memory.buffer.byteLength < chunkAt + utf8.length + TAIL) {
+        growTo(memory, chunkAt + utf8.length + TAIL)
+        heap = new Uint8Array(memory.buffer)
+        hits = new Int32Array(memory.buffer, hitsAt, tables.literals)
+        foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
+        hashView = new Int32Array(memory.buffer, hashAt, 1)
+        input = heap.subarray(inputAt, inputAt + capacity)
+        text = Buffer.from(memory.buffer)
+      }
+      heap.set(utf8, chunkAt)
+    },
+    collectLine: (start, end, found) => {
+      lineLength = clean(chunkAt + start, chunkAt + end)
+      return lineLength < 0 ? -1 : collected(lineLength, found)
+    },
+    // the line is ASCII (cleaning takes no other), so each byte is a character
+    lastLine: () => text.toString("latin1", inputAt, inputAt + lineLength),
   }
 }
