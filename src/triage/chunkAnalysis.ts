@@ -11,7 +11,7 @@ import { hashText, normalizeLine } from "./normalize.js"
 import { isCandidate, prepareChunkLine, prepareLine, scorePrepared, type LineScore } from "./score.js"
 import { isStepStart, STEP_FAILED, StepMap } from "./steps.js"
 import { includes } from "./strings.js"
-import { lastTextHash, loadChunkBytes } from "./triggers.js"
+import { cleanChunkLine, lastTextHash, loadChunkBytes } from "./triggers.js"
 
 export interface AnalyzeOptions {
   /** Context lines shown before and after each finding. */
@@ -56,6 +56,8 @@ interface Scored {
   /** Per template id, how many scored lines of the chunk have that template. */
   readonly templateCounts: ReadonlyArray<number>
   readonly steps: StepMap
+  /** Where each line starts in the chunk's bytes, when they are loaded for cleanChunkLine. */
+  readonly bytes: Int32Array | undefined
 }
 
 const scoreCandidates = (lines: ChunkText): Scored => {
@@ -148,6 +150,7 @@ const scoreCandidates = (lines: ChunkText): Scored => {
     scored,
     templateCounts,
     steps: new StepMap(stepStarts(lines, candidateLines, failures), failures),
+    bytes,
   }
 }
 
@@ -173,7 +176,7 @@ const stepStarts = (
 export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): ChunkFindingsRecord => {
   const lines = chunkText(chunk)
   const n = lines.length
-  const { candidates, scored, templateCounts, steps } = scoreCandidates(lines)
+  const { candidates, scored, templateCounts, steps, bytes } = scoreCandidates(lines)
   // block finding reads every line's score, most of them zero: one array of them, rarity applied
   const scores = new Float64Array(n)
   if (scored > 0)
@@ -182,13 +185,17 @@ export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): Ch
       if (c !== undefined) scores[i] = c.score.score - rarityPenalty(templateCounts[c.templateId]!)
     }
 
+  /** What a terminal shows of line i: from its bytes where they are loaded and the line is one cleaning takes there. */
+  const display = (i: number): string =>
+    (bytes === undefined ? undefined : cleanChunkLine(bytes[i]!, bytes[i + 1]! - 1)) ??
+    displayLine(lines.line(i))
   const cleanedCache = new Map<number, string>()
   const textAt = (i: number): string => {
     const candidate = candidates[i]
     if (candidate !== undefined) return candidate.cleaned
     let text = cleanedCache.get(i)
     if (text === undefined) {
-      text = displayLine(lines.line(i))
+      text = display(i)
       cleanedCache.set(i, text)
     }
     return text
@@ -213,6 +220,7 @@ export const analyzeChunkFields = (chunk: LogChunk, options: AnalyzeOptions): Ch
       templateCounts,
       lineScore,
       textAt,
+      display,
       steps,
     )
     const seen = byHash.get(finding.hash)
@@ -245,6 +253,7 @@ const toFinding = (
   templateCounts: ReadonlyArray<number>,
   lineScore: (i: number) => number,
   textAt: (i: number) => string,
+  display: (i: number) => string,
   steps: StepMap,
 ): FindingRecord => {
   const head = candidates[block.head]!
@@ -273,11 +282,10 @@ const toFinding = (
   )
   const context = Math.max(0, options.context)
   const before: Array<string> = []
-  for (let i = Math.max(0, block.start - context); i < block.start; i++)
-    before.push(displayLine(lines.line(i)))
+  for (let i = Math.max(0, block.start - context); i < block.start; i++) before.push(display(i))
   const after: Array<string> = []
   for (let i = block.end + 1; i <= Math.min(lines.length - 1, block.end + context); i++)
-    after.push(displayLine(lines.line(i)))
+    after.push(display(i))
   const lineStart = chunk.firstLine + block.start
   const lineEnd = chunk.firstLine + block.end
   return {

@@ -432,6 +432,13 @@ export const collectLineTriggers = (start: number, end: number, found: Int32Arra
 export const lastLineText = (): string => wasmCollect!.lastLine()
 
 /**
+ * The line at bytes [start, end) of the chunk loadChunkBytes loaded, cleaned as collectLineTriggers cleans it (what
+ * cleanLine, and displayLine, make of it), or undefined when it takes the string path.
+ */
+export const cleanChunkLine = (start: number, end: number): string | undefined =>
+  wasmCollect!.cleanLine(start, end)
+
+/**
  * The hash (FNV-1a, of the UTF-8 bytes) of the text collectTriggers last read, or undefined when it read that text in
  * JavaScript, which makes none. Equal texts have equal hashes; unequal ones rarely do.
  */

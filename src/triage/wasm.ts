@@ -342,6 +342,12 @@ const collectBody = (at: CollectLayout): Array<number> => {
   return functionBody(C_LOCALS, c)
 }
 
+/**
+ * Node's Buffer as it is: toString("latin1", …) ends in this method after checking its arguments and looking up the
+ * encoding, which cost as much as the decoding itself for a line (@types/node does not declare it).
+ */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string }
+
 /** The word collection in WebAssembly, and the hash of the text it last collected from. */
 export interface WasmCollector {
   /** Writes the ids of the literals in `text` (each once) to `found` and returns their count. */
@@ -357,6 +363,8 @@ export interface WasmCollector {
   readonly collectLine: (start: number, end: number, found: Int32Array) => number
   /** The cleaned text collectLine last read. */
   readonly lastLine: () => string
+  /** Bytes [start, end) of the chunk loaded last, cleaned as collectLine cleans them, or undefined as it gives -1. */
+  readonly cleanLine: (start: number, end: number) => string | undefined
 }
 
 /**
@@ -364,7 +372,11 @@ export interface WasmCollector {
  * or a line of a chunk already there is cleaned into the same place, and scanned. Undefined where WebAssembly cannot
  * run. `maxChars`: the longest text it takes (longer ones are the caller's to scan). One per thread.
  */
-export const makeWasmCollector = (tables: CollectTables, maxChars: number): WasmCollector | undefined => {
+export const makeWasmCollector = (
+  tables: CollectTables,
+  maxChars: number,
+  options: { readonly simd?: boolean } = {},
+): WasmCollector | undefined => {
   const states = tables.outputs.length
   const outIds = tables.outputs.flat()
   const nextAt = 256
@@ -390,12 +402,15 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
     inputAt,
     classes: tables.classes,
   }
-  const exports = instantiate(
+  const collectorModule = (simd: boolean): Uint8Array =>
     moduleBytes([
       { name: "collect", params: 2, body: collectBody(layout) },
-      ...cleanFunctions(1, { outAt: inputAt, markersAt, escapesAt, maxBytes: maxChars }),
-    ]),
-  )
+      ...cleanFunctions(1, { outAt: inputAt, markersAt, escapesAt, maxBytes: maxChars, simd }),
+    ])
+  // SIMD checks a line's bytes sixteen at a time; where it is missing (or `simd` is false), one at a time
+  const exports =
+    (options.simd === false ? undefined : instantiate(collectorModule(true))) ??
+    instantiate(collectorModule(false))
   if (exports === undefined) return undefined
   const memory = exports["memory"] as WasmMemory
   const collect = exports["collect"] as (length: number, mark: number) => number
@@ -417,7 +432,7 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
   let foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
   let hashView = new Int32Array(memory.buffer, hashAt, 1)
   let input = heap.subarray(inputAt, inputAt + capacity)
-  let text = Buffer.from(memory.buffer)
+  let text = Buffer.from(memory.buffer) as Latin1Buffer
   const encoder = new TextEncoder()
   let mark = 0
   let lineLength = 0
@@ -441,7 +456,7 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
         foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
         hashView = new Int32Array(memory.buffer, hashAt, 1)
         input = heap.subarray(inputAt, inputAt + capacity)
-        text = Buffer.from(memory.buffer)
+        text = Buffer.from(memory.buffer) as Latin1Buffer
       }
       heap.set(utf8, chunkAt)
     },
@@ -450,6 +465,10 @@ export const makeWasmCollector = (tables: CollectTables, maxChars: number): Wasm
       return lineLength < 0 ? -1 : collected(lineLength, found)
     },
     // the line is ASCII (cleaning takes no other), so each byte is a character
-    lastLine: () => text.toString("latin1", inputAt, inputAt + lineLength),
+    lastLine: () => text.latin1Slice(inputAt, inputAt + lineLength),
+    cleanLine: (start, end) => {
+      const length = clean(chunkAt + start, chunkAt + end)
+      return length < 0 ? undefined : text.latin1Slice(inputAt, inputAt + length)
+    },
   }
 }

@@ -93,6 +93,14 @@ export class Code {
   call(index: number): this {
     return this.op(0x10, ...unsignedLeb(index))
   }
+  /** A SIMD instruction (the 0xfd prefix, then its number); see `simd` for the ones used. */
+  simd(opcode: number): this {
+    return this.op(0xfd, ...unsignedLeb(opcode))
+  }
+  /** Sixteen bytes from an address of any alignment, as a v128. */
+  load128(offset = 0): this {
+    return this.op(0xfd, 0x00, 0, ...unsignedLeb(offset))
+  }
   /** memory.copy: pops destination, source and length. */
   copy(): this {
     return this.op(0xfc, 10, 0, 0)
@@ -157,6 +165,14 @@ export const op = {
   i64Sub: 0x7d,
   i64Shl: 0x86,
   i64ExtendU: 0xad,
+} as const
+
+/** SIMD instruction numbers (after the 0xfd prefix). */
+export const simd = {
+  i8x16Splat: 0x0f,
+  i8x16Eq: 0x23,
+  v128Or: 0x50,
+  i8x16Bitmask: 0x64,
 } as const
 
 const I64 = 0x7e

@@ -3,7 +3,7 @@
 // It takes the lines whose cleaning needs no character counting: ASCII, no tab (a `gh run view` prefix) and no `\r`
 // (a terminal overwrite) but the one before the newline. For the others it answers -1, and the caller decodes the
 // line and cleans it in JavaScript, which stays the reference its tests hold this to.
-import { Code, functionBody, op, type WasmFunction } from "./wasmAssembler.js"
+import { Code, functionBody, op, simd, type WasmFunction } from "./wasmAssembler.js"
 
 const ESC = 0x1b
 const BEL = 0x07
@@ -261,6 +261,8 @@ const cleanBody = (first: number, at: CleanLayout): Array<number> => {
   const FROM = 5
   const TO = 6
   const STAMP_END = 7
+  /** The lanes of a sixteen-byte block that are the line's, as bits. */
+  const LANES = 8
   const HAS_ESC = 1
   const HAS_BEL = 2
   const c = new Code()
@@ -271,15 +273,48 @@ const cleanBody = (first: number, at: CleanLayout): Array<number> => {
   c.end().end()
   c.get(END).get(START).op(op.sub).const(at.maxBytes).op(op.gtU).if().const(-1).return().end()
   c.get(START).set(I)
-  c.block("checked").loop("byte")
-  c.get(I).get(END).op(op.geU).brIf("checked")
-  c.get(I).load8().set(B)
-  c.get(B).const(0x80).op(op.geU).get(B).const(TAB).op(op.eq).op(op.or).get(B).const(CR).op(op.eq).op(op.or)
-  c.if().const(-1).return().end()
-  c.get(B).const(ESC).op(op.eq).if().get(FOUND).const(HAS_ESC).op(op.or).set(FOUND).end()
-  c.get(B).const(BEL).op(op.eq).if().get(FOUND).const(HAS_BEL).op(op.or).set(FOUND).end()
-  c.get(I).const(1).op(op.add).set(I).br("byte")
-  c.end().end()
+  if (at.simd) {
+    // sixteen bytes at a time: a lane's bit per test, the lanes past the line's end masked off (they lie in memory)
+    const lanesEqual = (byte: number): Code =>
+      c.get(I).load128().const(byte).simd(simd.i8x16Splat).simd(simd.i8x16Eq)
+    c.block("checked").loop("lanes")
+    c.get(I).get(END).op(op.geU).brIf("checked")
+    c.get(END).get(I).op(op.sub).set(B)
+    c.const(1)
+      .get(B)
+      .op(op.shl)
+      .const(1)
+      .op(op.sub)
+      .const(-1)
+      .get(B)
+      .const(16)
+      .op(op.ltU)
+      .op(op.select)
+      .set(LANES)
+    // a byte past ASCII has its top bit set, which is what a bitmask collects
+    c.get(I).load128().simd(simd.i8x16Bitmask)
+    lanesEqual(TAB)
+    lanesEqual(CR).simd(simd.v128Or).simd(simd.i8x16Bitmask).op(op.or)
+    c.get(LANES).op(op.and).if().const(-1).return().end()
+    lanesEqual(ESC).simd(simd.i8x16Bitmask).get(LANES).op(op.and).if()
+    c.get(FOUND).const(HAS_ESC).op(op.or).set(FOUND)
+    c.end()
+    lanesEqual(BEL).simd(simd.i8x16Bitmask).get(LANES).op(op.and).if()
+    c.get(FOUND).const(HAS_BEL).op(op.or).set(FOUND)
+    c.end()
+    c.get(I).const(16).op(op.add).set(I).br("lanes")
+    c.end().end()
+  } else {
+    c.block("checked").loop("byte")
+    c.get(I).get(END).op(op.geU).brIf("checked")
+    c.get(I).load8().set(B)
+    c.get(B).const(0x80).op(op.geU).get(B).const(TAB).op(op.eq).op(op.or).get(B).const(CR).op(op.eq).op(op.or)
+    c.if().const(-1).return().end()
+    c.get(B).const(ESC).op(op.eq).if().get(FOUND).const(HAS_ESC).op(op.or).set(FOUND).end()
+    c.get(B).const(BEL).op(op.eq).if().get(FOUND).const(HAS_BEL).op(op.or).set(FOUND).end()
+    c.get(I).const(1).op(op.add).set(I).br("byte")
+    c.end().end()
+  }
   c.get(START).set(FROM).get(END).set(TO)
   // a Buildkite marker ends in a bell
   c.get(FOUND).const(HAS_BEL).op(op.and).if()
@@ -330,7 +365,7 @@ const cleanBody = (first: number, at: CleanLayout): Array<number> => {
   c.end().end()
   c.const(at.outAt).get(STAMP_END).get(TO).get(STAMP_END).op(op.sub).copy()
   c.get(TO).get(STAMP_END).op(op.sub)
-  return functionBody(6, c)
+  return functionBody(7, c)
 }
 
 /** Where clean writes: its result, and a scratch area per pass, each of `maxBytes`. */
@@ -339,6 +374,11 @@ export interface CleanLayout {
   readonly markersAt: number
   readonly escapesAt: number
   readonly maxBytes: number
+  /**
+   * Whether to check a line sixteen bytes at a time (WebAssembly SIMD): its bytes then have to be followed by at least
+   * fifteen more in memory, whatever they are.
+   */
+  readonly simd: boolean
 }
 
 /** The cleaning functions, `clean(start, end)` first, for a module that puts them from index `first` on. */

@@ -1,8 +1,10 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { buildByteAutomaton } from "../../src/triage/ahoCorasick.js"
 import { cleanLine } from "../../src/triage/clean.js"
 import { prepareChunkLine, prepareLine, scorePrepared } from "../../src/triage/score.js"
-import { lastTextHash, loadChunkBytes } from "../../src/triage/triggers.js"
+import { cleanChunkLine, lastTextHash, loadChunkBytes } from "../../src/triage/triggers.js"
+import { makeWasmCollector } from "../../src/triage/wasm.js"
 
 /** Lines as one chunk's bytes, each ending in `\n` (or `\r\n`), and where each starts. */
 const chunkOf = (
@@ -78,6 +80,8 @@ describe("cleanLine in WebAssembly, on a chunk's bytes", () => {
           expect(loadChunkBytes(utf8)).toBe(true)
           lines.forEach((raw, i) => {
             const cleaned = prepareChunkLine(starts[i]!, starts[i + 1]! - 1)
+            // a context line is cleaned the same way, without the collection
+            expect(cleanChunkLine(starts[i]!, starts[i + 1]! - 1)).toBe(cleaned)
             if (cleaned === undefined) {
               // the string path: a tab (a `gh run view` prefix), a character past ASCII, a `\r` inside the line
               expect(/[\t\r\u0080-\uffff]/.test(raw)).toBe(true)
@@ -93,6 +97,34 @@ describe("cleanLine in WebAssembly, on a chunk's bytes", () => {
       ),
       { numRuns: 5000 },
     )
+  })
+
+  it("checks a line's bytes one at a time where SIMD is missing, with the same outcome", () => {
+    const literals = ["error", "fail"]
+    const tables = { ...buildByteAutomaton(literals), literals: literals.length }
+    const bytewise = makeWasmCollector(tables, 4096, { simd: false })!
+    const lanes = makeWasmCollector(tables, 4096)!
+    fc.assert(
+      fc.property(fc.array(fc.array(piece, { maxLength: 8 }), { minLength: 1, maxLength: 6 }), (pieces) => {
+        const lines = pieces.map((parts) => parts.join("").replaceAll("\n", ""))
+        const { utf8, starts } = chunkOf(lines, false)
+        bytewise.loadChunk(utf8)
+        lanes.loadChunk(utf8)
+        lines.forEach((raw, i) => {
+          const cleaned = bytewise.cleanLine(starts[i]!, starts[i + 1]! - 1)
+          expect(lanes.cleanLine(starts[i]!, starts[i + 1]! - 1)).toBe(cleaned)
+          expect(cleaned ?? /[\t\r\u0080-\uffff]/.test(raw)).toBe(
+            cleaned === undefined ? true : cleanLine(raw),
+          )
+        })
+      }),
+      { numRuns: 2000 },
+    )
+    // bytes that are not UTF-8 (a lone continuation byte, 0xff): decoding makes U+FFFD of them, so the string path
+    for (const collector of [bytewise, lanes]) {
+      collector.loadChunk(Uint8Array.of(0x61, 0x80, 0x62, 0x0a, 0xff, 0x0a))
+      expect([collector.cleanLine(0, 3), collector.cleanLine(4, 5)]).toEqual([undefined, undefined])
+    }
   })
 
   it("takes ASCII lines with colours, markers and stamps", () => {
