@@ -78,6 +78,50 @@ describe("byte prefilter", () => {
     expect(viaLines.findings.length).toBeGreaterThan(2)
     expect(viaBytes).toEqual(viaLines)
   })
+  it("gives the same findings as raw bytes and as lines on lines of every kind the cleaning meets", () => {
+    // failures, with what cleaning strips (or leaves to the string path) around them, between noise lines
+    const decorated = fc
+      .tuple(
+        fc.constantFrom(
+          "",
+          "\x1b[31m",
+          "2024-05-14T10:00:00.1Z ",
+          "\x1b_bk;t=1700000000000\x07",
+          "job\tstep\t",
+        ),
+        fc.oneof(
+          line,
+          fc.constantFrom(
+            "npm ERR! code ELIFECYCLE",
+            "error: cannot find symbol",
+            "FAILED tests/test_app.py::test_login - AssertionError: 401 != 200",
+            "  ✗ renders the header (12 ms)",
+            "Error: connect ECONNREFUSED 127.0.0.1:5432",
+            "make: *** [all] Error 2",
+          ),
+        ),
+        fc.constantFrom("", "\x1b[0m", "  ", "\r", " é"),
+      )
+      .map((parts) => parts.join(""))
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(decorated, fc.constant("plain noise line 42")), { maxLength: 40 }),
+        (lines) => {
+          const viaLines = analyzeChunk(
+            makeChunk(lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l))),
+            {
+              context: 3,
+            },
+          )
+          const asBytes = makeChunk([])
+          const utf8 = Buffer.from(lines.map((l) => l + "\n").join(""))
+          expect(analyzeChunk({ ...asBytes, utf8 } as typeof asBytes, { context: 3 })).toEqual(viaLines)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
   it("scans in WebAssembly on Node, with the JavaScript scan's answers", () => {
     expect(scannerKind).toBe("wasm")
     const same = (bytes: Buffer) => {
