@@ -4,6 +4,7 @@ import { type ChunkLimits, defaultChunkLimits } from "./chunk.js"
 import { releaseChunkBuffer, takeChunkBuffer } from "./chunkBuffers.js"
 import { defaultSplitLimits, type SplitLimits } from "./split.js"
 import { binaryRejection, checkUtf8, SAMPLE_BYTES, SplitRejection } from "./textCheck.js"
+import { makeWasmLineCounter } from "./wasmLines.js"
 
 /**
  * A chunk as raw UTF-8: overlap lines then owned lines, every line ending in `\n` (the last one too). `utf8` is a
@@ -26,6 +27,9 @@ const NEWLINE = 10
 const EMPTY = new Uint8Array(0)
 /** A read straight into a chunk stops this far past where the chunk will be full: little is left to move on. */
 const READ_SLACK = 16 * 1024
+
+/** Counts many lines per call where WebAssembly runs; countLine counts the others one by one. */
+const lineCounter = makeWasmLineCounter()
 
 const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -170,7 +174,7 @@ export class ByteChunker {
         out.push(this.held)
         this.held = undefined
       }
-      pos = this.countLine(whole, pos)
+      pos = this.countLines(whole, pos, whole.length)
       if (pos < 0) return this.tooLong()
       if (this.ownedSize >= maxBytes) {
         this.append(whole.subarray(from, pos))
@@ -199,7 +203,7 @@ export class ByteChunker {
         out.push(this.held)
         this.held = undefined
       }
-      pos = this.countLine(buffer, pos)
+      pos = this.countLines(buffer, pos, last)
       if (pos < 0) return this.tooLong()
       if (this.ownedSize >= maxBytes) {
         const rest = this.filling.subarray(pos, last + this.pending)
@@ -222,6 +226,27 @@ export class ByteChunker {
     const sample = bytes.subarray(0, SAMPLE_BYTES - this.sampled)
     this.sampled += sample.length
     return binaryRejection(sample)
+  }
+
+  /**
+   * Counts whole lines from `pos` (before `end`) as owned, up to the one that fills the chunk: returns where the next
+   * line starts, or -1 when a line is too long to be a log line. Many at a time where WebAssembly runs; a line longer
+   * than keepLineChars (or maxLineBytes) bytes, one by one.
+   */
+  private countLines(buffer: Buffer, pos: number, end: number): number {
+    if (lineCounter === undefined) return this.countLine(buffer, pos)
+    const { keepLineChars, maxLineBytes } = this.splitLimits
+    const taken = lineCounter.count(
+      buffer.subarray(pos, end),
+      this.ownedSize,
+      this.chunkLimits.maxBytes,
+      Math.min(keepLineChars, maxLineBytes),
+    )
+    if (taken === 0) return this.countLine(buffer, pos)
+    this.ownedSize = lineCounter.owned
+    this.ownedLines += lineCounter.lines
+    this.lines += lineCounter.lines
+    return pos + taken
   }
 
   /**

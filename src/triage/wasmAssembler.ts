@@ -159,6 +159,7 @@ export const op = {
   shl: 0x74,
   shrS: 0x75,
   xor: 0x73,
+  ctz: 0x68,
   select: 0x1b,
   i64Eq: 0x51,
   i64And: 0x83,

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest"
 import { ByteChunker, type ByteSlice } from "../../src/triage/byteChunk.js"
 import { decodeLines } from "../../src/triage/chunkText.js"
 import { SplitRejection } from "../../src/triage/split.js"
+import { makeWasmLineCounter } from "../../src/triage/wasmLines.js"
 import { cutAt, splitAll } from "../support/byteParts.js"
 
 const chunkAll = (
@@ -200,5 +201,49 @@ describe("ByteChunker", () => {
       if (chunks instanceof SplitRejection) throw new Error(chunks.reason)
       expect(chunker.invalidSequences).toBe(1)
     }
+  })
+})
+
+describe("the WebAssembly line count", () => {
+  // ByteChunker.countLine, line after line: the count a run of them gives
+  const reference = (bytes: Uint8Array, owned: number, maxBytes: number, keep: number) => {
+    let pos = 0
+    let lines = 0
+    while (pos < bytes.length) {
+      const newline = bytes.indexOf(10, pos)
+      let length = newline - pos
+      if (length > keep) break
+      if (length > 0 && bytes[newline - 1] === 13) length--
+      owned += length + 1
+      lines++
+      pos = newline + 1
+      if (owned >= maxBytes) break
+    }
+    return { pos, lines, owned }
+  }
+
+  it("counts what counting line by line counts, and stops where it stops, wherever the bytes lie", () => {
+    const counter = makeWasmLineCounter()!
+    expect(counter).toBeDefined()
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 70 }), fc.constantFrom("\n", "\r\n", "\r\r\n")), { maxLength: 40 }),
+        fc.nat({ max: 31 }),
+        fc.nat({ max: 500 }),
+        fc.integer({ min: 1, max: 2000 }),
+        fc.integer({ min: 0, max: 80 }),
+        (shapes, offset, owned, maxBytes, keep) => {
+          const text = Buffer.from(shapes.map(([length, end]) => "x".repeat(length) + end).join(""))
+          // in shared memory at any offset, as a chunk buffer's bytes are
+          const shared = new Uint8Array(new SharedArrayBuffer(offset + text.length + 1))
+          shared.set(text, offset)
+          const bytes = shared.subarray(offset, offset + text.length)
+          const want = reference(bytes, owned, maxBytes, keep)
+          const stop = counter.count(bytes, owned, maxBytes, keep)
+          expect({ pos: stop, lines: counter.lines, owned: counter.owned }).toEqual(want)
+        },
+      ),
+      { numRuns: 2000 },
+    )
   })
 })
