@@ -29,6 +29,13 @@ const END = 1
 /** Pushes 1 when the byte value in `local` is an ASCII digit (-1, no byte, is none). */
 const isDigit = (c: Code, local: number): Code => c.get(local).const(48).op(op.sub).const(9).op(op.leU)
 
+/** Reads the byte at the position on the stack (or -1 at or past `end`) into local `into`. */
+const readByte = (c: Code, first: number, into: number): Code =>
+  c
+    .get(END)
+    .call(first + BYTE_AT)
+    .set(into)
+
 /** byteAt(at, end): the byte at `at`, or -1 at or past `end`. */
 const byteAtBody = (): Array<number> => {
   const c = new Code()
@@ -44,19 +51,14 @@ const ansiEndBody = (first: number): Array<number> => {
   const Q = 2
   const B = 3
   const c = new Code()
-  const byteAt = (): Code =>
-    c
-      .get(END)
-      .call(first + BYTE_AT)
-      .set(B)
   c.get(AT).const(1).op(op.add)
-  byteAt()
+  readByte(c, first, B)
   // CSI: `\[[0-9;?]*[ -/]*[@-~]`, its classes disjoint, so taking each run whole is what the regex does
   c.get(B).const(0x5b).op(op.eq).if()
   c.get(AT).const(2).op(op.add).set(Q)
   c.block("parameters").loop("parameter")
   c.get(Q)
-  byteAt()
+  readByte(c, first, B)
   isDigit(c, B).get(B).const(0x3b).op(op.eq).op(op.or).get(B).const(0x3f).op(op.eq).op(op.or)
   c.op(op.eqz).brIf("parameters")
   c.get(Q).const(1).op(op.add).set(Q).br("parameter")
@@ -65,7 +67,7 @@ const ansiEndBody = (first: number): Array<number> => {
   c.get(B).const(0x20).op(op.sub).const(0x0f).op(op.gtU).brIf("intermediates")
   c.get(Q).const(1).op(op.add).set(Q)
   c.get(Q)
-  byteAt()
+  readByte(c, first, B)
   c.br("intermediate")
   c.end().end()
   c.get(Q).const(1).op(op.add).const(-1).get(B).const(0x40).op(op.sub).const(0x3e).op(op.leU).op(op.select)
@@ -76,13 +78,13 @@ const ansiEndBody = (first: number): Array<number> => {
   c.get(AT).const(2).op(op.add).set(Q)
   c.loop("payload")
   c.get(Q)
-  byteAt()
+  readByte(c, first, B)
   c.get(B).const(-1).op(op.eq).if().const(-1).return().end()
   c.get(B).const(BEL).op(op.eq).if().get(Q).const(1).op(op.add).return().end()
   c.get(B).const(ESC).op(op.eq).if()
   c.get(Q).const(2).op(op.add).const(-1)
   c.get(Q).const(1).op(op.add)
-  byteAt()
+  readByte(c, first, B)
   c.get(B).const(0x5c).op(op.eq).op(op.select).return()
   c.end()
   c.get(Q).const(1).op(op.add).set(Q).br("payload")
@@ -92,7 +94,7 @@ const ansiEndBody = (first: number): Array<number> => {
   // a charset selection: `[()][A-Z0-9]`
   c.get(B).const(0x28).op(op.eq).get(B).const(0x29).op(op.eq).op(op.or).if()
   c.get(AT).const(2).op(op.add)
-  byteAt()
+  readByte(c, first, B)
   c.get(AT).const(3).op(op.add).const(-1)
   c.get(B).const(0x41).op(op.sub).const(25).op(op.leU)
   isDigit(c, B).op(op.or).op(op.select).return()
@@ -109,11 +111,6 @@ const buildkiteEndBody = (first: number): Array<number> => {
   const DIGITS = 3
   const B = 4
   const c = new Code()
-  const byteAt = (): Code =>
-    c
-      .get(END)
-      .call(first + BYTE_AT)
-      .set(B)
   Array.from(BUILDKITE).forEach((ch, k) => {
     c.get(AT)
       .const(k)
@@ -129,7 +126,7 @@ const buildkiteEndBody = (first: number): Array<number> => {
   c.get(Q).set(DIGITS)
   c.block("run").loop("digit")
   c.get(Q)
-  byteAt()
+  readByte(c, first, B)
   isDigit(c, B).op(op.eqz).brIf("run")
   c.get(Q).const(1).op(op.add).set(Q).br("digit")
   c.end().end()
@@ -184,11 +181,6 @@ const stampLengthBody = (first: number): Array<number> => {
   const I = 2
   const B = 3
   const c = new Code()
-  const byteAt = (): Code =>
-    c
-      .get(END)
-      .call(first + BYTE_AT)
-      .set(B)
   c.get(END)
     .get(AT)
     .op(op.sub)
@@ -208,7 +200,7 @@ const stampLengthBody = (first: number): Array<number> => {
   c.get(AT).const(STAMP.length).op(op.add).set(I)
   // a fraction: `.` and digits
   c.get(I).const(1).op(op.add)
-  byteAt()
+  readByte(c, first, B)
   isDigit(c, B)
     .get(I)
     .get(END)
@@ -220,7 +212,7 @@ const stampLengthBody = (first: number): Array<number> => {
   c.get(I).const(2).op(op.add).set(I)
   c.block("run").loop("digit")
   c.get(I)
-  byteAt()
+  readByte(c, first, B)
   isDigit(c, B).op(op.eqz).brIf("run")
   c.get(I).const(1).op(op.add).set(I).br("digit")
   c.end().end()
