@@ -2,7 +2,7 @@
 import * as crypto from "node:crypto"
 import { isRegexSpace } from "./literalScan.js"
 import { charCodeAt, codeAt, isDigit, slice, startsWith, trim } from "./strings.js"
-import { makeWasmNormalizer } from "./wasmNormalize.js"
+import { makeWasmNormalizer, type WasmNormalizer } from "./wasmNormalize.js"
 
 // Order matters: the wider shapes (timestamps, uuids, paths) go before the bare numbers they contain.
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -246,26 +246,28 @@ const wasm = makeWasmNormalizer(
 /** Which needsOf runs on a line of the usual length. */
 export const needsKind: "wasm" | "js" = wasm === undefined ? "js" : "wasm"
 
+/** The WebAssembly normaliser for `text`, or undefined where it does not run (no WebAssembly, or a text too long). */
+const wasmFor = (text: string): WasmNormalizer | undefined =>
+  text.length <= WASM_MAX_CHARS ? wasm : undefined
+
 /** The needs of NEEDS that `text` holds, and VOLATILE when it has anything to normalise. */
-export const needsOf = (text: string): number =>
-  wasm !== undefined && text.length <= WASM_MAX_CHARS ? wasm.needs(text) : needsOfJs(text)
+export const needsOf = (text: string): number => wasmFor(text)?.needs(text) ?? needsOfJs(text)
 
 /** timesDurationsNumbers in WebAssembly, or undefined where it does not run (a text not ASCII, or too long). */
 export const wasmTimesDurationsNumbers = (text: string): string | undefined => {
-  if (wasm === undefined || text.length > WASM_MAX_CHARS) return undefined
-  wasm.needs(text)
-  return wasm.template()
+  const normalizer = wasmFor(text)
+  normalizer?.needs(text)
+  return normalizer?.template()
 }
 
 /** Replaces timestamps, UUIDs, hex, temp paths, durations and numbers with placeholders; idempotent. */
 export const normalizeLine = (cleaned: string): string => {
   let text = trim(cleaned)
   // in WebAssembly, the needs walk leaves the text in memory for the template walk
-  const inWasm = wasm !== undefined && text.length <= WASM_MAX_CHARS
-  const found = inWasm ? wasm.needs(text) : needsOfJs(text)
+  const normalizer = wasmFor(text)
+  const found = normalizer?.needs(text) ?? needsOfJs(text)
   if ((found & VOLATILE) === 0) return text
-  if ((found & ~(DIGIT | TIME | VOLATILE)) === 0)
-    return (inWasm ? wasm.template() : undefined) ?? timesDurationsNumbers(text)
+  if ((found & ~(DIGIT | TIME | VOLATILE)) === 0) return normalizer?.template() ?? timesDurationsNumbers(text)
   for (let k = 0; k < RULES.length; k++) {
     const needs = NEEDS[k]!
     if ((found & needs) !== needs) continue

@@ -9,6 +9,7 @@ import {
   functionBody,
   growTo,
   instantiate,
+  latin1View,
   moduleBytes,
   op,
   TAIL,
@@ -342,12 +343,6 @@ const collectBody = (at: CollectLayout): Array<number> => {
   return functionBody(C_LOCALS, c)
 }
 
-/**
- * Node's Buffer as it is: toString("latin1", …) ends in this method after checking its arguments and looking up the
- * encoding, which cost as much as the decoding itself for a line (@types/node does not declare it).
- */
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string }
-
 /** The word collection in WebAssembly, and the hash of the text it last collected from. */
 export interface WasmCollector {
   /** Writes the ids of the literals in `text` (each once) to `found` and returns their count. */
@@ -432,7 +427,7 @@ export const makeWasmCollector = (
   let foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
   let hashView = new Int32Array(memory.buffer, hashAt, 1)
   let input = heap.subarray(inputAt, inputAt + capacity)
-  let text = Buffer.from(memory.buffer) as Latin1Buffer
+  let text = latin1View(memory)
   const encoder = new TextEncoder()
   let mark = 0
   let lineLength = 0
@@ -456,7 +451,7 @@ export const makeWasmCollector = (
         foundView = new Int32Array(memory.buffer, foundAt, tables.literals)
         hashView = new Int32Array(memory.buffer, hashAt, 1)
         input = heap.subarray(inputAt, inputAt + capacity)
-        text = Buffer.from(memory.buffer) as Latin1Buffer
+        text = latin1View(memory)
       }
       heap.set(utf8, chunkAt)
     },

@@ -245,5 +245,14 @@ export const growTo = (memory: WasmMemory, bytes: number): void => {
   if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
 }
 export const align = (n: number): number => (n + 7) & ~7
+
+/**
+ * Node's Buffer as it is: toString("latin1", …) ends in this method after checking its arguments and looking up the
+ * encoding, which cost as much as the decoding itself for a line (@types/node does not declare it).
+ */
+export type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string }
+
+/** A view of `memory` that decodes its bytes as latin1 (made again when the memory grows). */
+export const latin1View = (memory: WasmMemory): Latin1Buffer => Buffer.from(memory.buffer) as Latin1Buffer
 /** Zero bytes after an input: the loops may look that far past its end (the scan's line-start and ` found` tests). */
 export const TAIL = 16

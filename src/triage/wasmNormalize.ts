@@ -8,6 +8,7 @@ import {
   functionBody,
   growTo,
   instantiate,
+  latin1View,
   moduleBytes,
   op,
   TAIL,
@@ -378,7 +379,7 @@ export const makeWasmNormalizer = (
   heap.set(kinds, N_KIND_AT)
   heap.set(rules.kinds, T_KIND_AT)
   const input = heap.subarray(N_INPUT, N_INPUT + capacity)
-  const output = Buffer.from(memory.buffer)
+  const output = latin1View(memory)
   const encoder = new TextEncoder()
   let dirty = 0
   // the text `needs` read last: its length in characters and in bytes (equal for an ASCII text)
@@ -395,7 +396,7 @@ export const makeWasmNormalizer = (
     },
     template: () => {
       if (written !== chars) return undefined
-      return output.toString("latin1", outAt, outAt + template(written))
+      return output.latin1Slice(outAt, outAt + template(written))
     },
   }
 }
