@@ -4,11 +4,10 @@ import { readFileSync } from "node:fs"
 import { Config, ConfigError, Effect, Layer, Option, Redacted } from "effect"
 import { ConfigurationError } from "../../src/domain/errors.js"
 import { LanguageModel, type LanguageModelShape } from "../../src/services/LanguageModel.js"
-import { defaultOllamaHost, makeOllama } from "./ollama.js"
 import { makeOpenAi } from "./openai.js"
 import { makeScripted, type ScriptedReply } from "./scripted.js"
 
-export * from "./ollama.js"
+// (./ollama.js is not re-exported: the Ollama client and its fetch polyfill load only for a run that uses them)
 export * from "./openai.js"
 export * from "./router.js"
 export * from "./scripted.js"
@@ -72,8 +71,9 @@ export const makeProvider = (spec: ProviderSpec): Effect.Effect<LanguageModelSha
     switch (spec.type) {
       case "ollama": {
         const model = yield* needModel(spec)
-        const host = spec.host ?? (yield* optional(Config.string("OLLAMA_HOST"))) ?? defaultOllamaHost
-        return makeOllama({ ...common, model, host })
+        const host = spec.host ?? (yield* optional(Config.string("OLLAMA_HOST")))
+        const { makeOllama } = yield* Effect.promise(() => import("./ollama.js"))
+        return makeOllama({ ...common, model, ...(host === undefined ? {} : { host }) })
       }
       case "openai": {
         const model = yield* needModel(spec)

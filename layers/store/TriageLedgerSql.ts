@@ -8,7 +8,7 @@ import { toChunkFindings } from "../../src/triage/analyzeChunk.js"
 import { TriageLedger, type TriageLedgerShape } from "../../src/services/TriageLedger.js"
 import type { StoreError } from "../../src/domain/errors.js"
 import type { Store } from "../../src/services/Store.js"
-import { PostgresClientLive, type PostgresOptions } from "./postgres.js"
+import type { PostgresOptions } from "./postgres.js"
 import { SqlStoreLive } from "./SqlStore.js"
 import { storeFailure } from "./storeError.js"
 
@@ -165,8 +165,20 @@ export const TriageLedgerSqlLive: Layer.Layer<TriageLedger, never, SqlClient.Sql
   makeTriageLedgerSql,
 )
 
-/** Store and TriageLedger on one pooled PostgreSQL client, so a finalization writes both in one transaction. */
+/**
+ * Store and TriageLedger on one pooled PostgreSQL client, so a finalization writes both in one transaction. The
+ * client's module (and `pg`) loads when the layer is built: commands that never build it do not pay for it.
+ */
 export const DistributedStoreLive = (
   options: PostgresOptions,
 ): Layer.Layer<Store | TriageLedger, StoreError> =>
-  Layer.mergeAll(SqlStoreLive, TriageLedgerSqlLive).pipe(Layer.provide(PostgresClientLive(options)))
+  Layer.mergeAll(SqlStoreLive, TriageLedgerSqlLive).pipe(
+    Layer.provide(
+      Layer.unwrapEffect(
+        Effect.map(
+          Effect.promise(() => import("./postgres.js")),
+          ({ PostgresClientLive }) => PostgresClientLive(options),
+        ),
+      ),
+    ),
+  )

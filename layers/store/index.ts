@@ -1,13 +1,13 @@
 // The store a run uses: PostgreSQL when DATABASE_URL is set, else the embedded PGlite in the user's data dir.
-import { Layer } from "effect"
+// Each is loaded when a run asks for it: `pg` and PGlite take ~0.1 s to load, which a run without a store
+// (`analyze --no-store`, `--help`) or with the other one never pays.
+import { Effect, Layer } from "effect"
 import type { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
 import * as os from "node:os"
 import * as path from "node:path"
 import type { StoreError, StoreLocked } from "../../src/domain/errors.js"
 import type { Store } from "../../src/services/Store.js"
-import { PgliteClientLive } from "./pglite.js"
-import { PostgresClientLive } from "./postgres.js"
 import { SqlStoreLive } from "./SqlStore.js"
 
 export interface StoreConfig {
@@ -20,16 +20,28 @@ export interface StoreConfig {
 /** The SQL connection the settings choose: PostgreSQL for a URL, else the embedded PGlite in the data dir. */
 export const sqlClientLayer = (
   config: StoreConfig,
-): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, StoreError | StoreLocked> =>
-  config.databaseUrl !== undefined && config.databaseUrl.trim() !== ""
-    ? PostgresClientLive({
-        databaseUrl: config.databaseUrl,
-        ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }),
-      })
-    : PgliteClientLive({
-        dataDir: config.dataDir,
-        ...(config.lockWaitMs === undefined ? {} : { lockWaitMs: config.lockWaitMs }),
-      })
+): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, StoreError | StoreLocked> => {
+  const databaseUrl = config.databaseUrl
+  return Layer.unwrapEffect(
+    databaseUrl !== undefined && databaseUrl.trim() !== ""
+      ? Effect.promise(() => import("./postgres.js")).pipe(
+          Effect.map(({ PostgresClientLive }) =>
+            PostgresClientLive({
+              databaseUrl,
+              ...(config.poolSize === undefined ? {} : { poolSize: config.poolSize }),
+            }),
+          ),
+        )
+      : Effect.promise(() => import("./pglite.js")).pipe(
+          Effect.map(({ PgliteClientLive }) =>
+            PgliteClientLive({
+              dataDir: config.dataDir,
+              ...(config.lockWaitMs === undefined ? {} : { lockWaitMs: config.lockWaitMs }),
+            }),
+          ),
+        ),
+  )
+}
 
 export const storeLayer = (config: StoreConfig): Layer.Layer<Store, StoreError | StoreLocked> =>
   SqlStoreLive.pipe(Layer.provide(sqlClientLayer(config)))
@@ -53,6 +65,4 @@ export const defaultDataDir = (env: NodeJS.ProcessEnv): string => {
   return path.join(base, "destill")
 }
 
-export { PgliteClientLive, PgliteStoreLive, type PgliteOptions } from "./pglite.js"
-export { PostgresClientLive, PostgresStoreLive, type PostgresOptions } from "./postgres.js"
 export { SqlStoreLive, makeSqlStore } from "./SqlStore.js"
