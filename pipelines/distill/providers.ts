@@ -11,6 +11,7 @@ import {
   type RoutedProvider,
   type Script,
 } from "../../layers/provider/index.js"
+import { esmImport } from "../esmImport.js"
 import type { JobSpec, ProviderEntry } from "../../src/domain/Distill.js"
 import { ConfigurationError } from "../../src/domain/errors.js"
 import type {
@@ -23,7 +24,7 @@ const loadScript = (file: string): Effect.Effect<Script, ConfigurationError> =>
   Effect.tryPromise({
     try: async () => {
       if (/\.(m?js)$/.test(file)) {
-        const module = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown }
+        const module = await esmImport<{ default?: unknown }>(pathToFileURL(path.resolve(file)).href)
         if (typeof module.default !== "function")
           throw new Error("its default export must be a function (request, call) => reply")
         return module.default as Script

@@ -34,7 +34,12 @@ interface Early {
   readonly lost: () => void
 }
 
-const early: Array<Early> = []
+/**
+ * The threads started early, on globalThis: in the bin the entry that starts them (cli.js) and the program that
+ * claims them (program.cjs) are two bundles, each with its own copy of this module.
+ */
+const early: Array<Early> = ((globalThis as Record<symbol, unknown>)[Symbol.for("destill.earlyThreads")] ??=
+  []) as Array<Early>
 
 /** A thread started early, with whether it has said it is ready; undefined when none is left. */
 export const takeEarlyThread = (): { readonly worker: Worker; readonly ready: boolean } | undefined => {

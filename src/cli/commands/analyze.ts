@@ -31,6 +31,7 @@ import {
   printInsightsAfterLiveView,
   provider,
 } from "./analyzeExplain.js"
+import { loadUi } from "../../ui/load.js"
 
 const log = Args.text({ name: "log" }).pipe(
   Args.withDescription(
@@ -170,7 +171,7 @@ export const analyzeCommand = Command.make(
         })
         if (live) {
           // Ink and React load only when a person is watching: plain runs start faster without them.
-          const { runLiveAnalysis } = yield* Effect.promise(() => import("../../ui/session.js"))
+          const { runLiveAnalysis } = yield* Effect.promise(() => loadUi(() => import("../../ui/session.js")))
           const { result, explained } = yield* runLiveAnalysis({
             source: args.log,
             progress,

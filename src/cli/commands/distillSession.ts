@@ -11,6 +11,8 @@ import { DistillError, type JobSpec } from "../../domain/Distill.js"
 import { DistillRepo } from "../../services/DistillRepo.js"
 import { LanguageModelStats, type ProviderStats } from "../../services/LanguageModel.js"
 import { databaseUrl } from "../options.js"
+import { loadUi } from "../../ui/load.js"
+import { esmImport } from "../../../pipelines/esmImport.js"
 
 export const resolveDataDir = (dataDir: Option.Option<string>): string =>
   Option.getOrElse(dataDir, () => defaultDataDir(process.env))
@@ -62,7 +64,13 @@ export const runRecordedJob = (jobId: string, spec: JobSpec, dataDir: string, li
         Effect.runPromise(Effect.orElseSucceed(repo.attempts(jobId, taskIndex), () => []))
       // Ink and React load only for the dashboard: plain runs start faster without them.
       const [{ render }, { createElement }, { Dashboard }] = yield* Effect.promise(() =>
-        Promise.all([import("ink"), import("react"), import("../../ui/distill/Dashboard.js")]),
+        loadUi(() =>
+          Promise.all([
+            esmImport<typeof import("ink")>("ink"),
+            esmImport<typeof import("react")>("react"),
+            import("../../ui/distill/Dashboard.js"),
+          ]),
+        ),
       )
       const ink = render(
         createElement(Dashboard, {

@@ -10,6 +10,7 @@ import { insightStoreFromSettings } from "./insightOptions.js"
 import { dataDir, formatOrLive } from "../options.js"
 import { printReport } from "../output.js"
 import { findRequest } from "../findRequest.js"
+import { loadUi } from "../../ui/load.js"
 
 const requestId = Args.text({ name: "request-id" }).pipe(
   Args.withDescription("The request to show (a prefix is enough); without it, the list of past requests."),
@@ -98,7 +99,7 @@ const browse = (initial: StoredRequest | undefined) =>
         ),
       )
     const first = initial ? yield* open(initial) : undefined
-    const { runBrowser } = yield* Effect.promise(() => import("../../ui/session.js"))
+    const { runBrowser } = yield* Effect.promise(() => loadUi(() => import("../../ui/session.js")))
     yield* runBrowser({
       requests: requests.map((r) => ({
         id: r.request.id,
