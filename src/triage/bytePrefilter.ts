@@ -4,7 +4,7 @@
 // decoded and tested exactly, so results do not change.
 import { buildByteAutomaton, foldAscii } from "./ahoCorasick.js"
 import { NO_WORD, PREFILTER_LITERALS } from "./triggers.js"
-import { makeWasmScanner } from "./wasm.js"
+import { makeWasmScanner } from "./wasmScan.js"
 
 /** isCandidate's indented `** (` shape (Elixir), matched anywhere: the exact test follows on the string. */
 const LITERALS = [...PREFILTER_LITERALS, "** ("]

@@ -2,7 +2,7 @@
 // least one of its triggers, so one automaton pass over the line tells which regexes are worth running.
 import { buildByteAutomaton, foldAscii } from "./ahoCorasick.js"
 import { isRegexSpace, LiteralSet, REGEX_SPACES } from "./literalScan.js"
-import { makeWasmCollector } from "./wasm.js"
+import { makeWasmCollector } from "./wasmCollect.js"
 import { charCodeAt } from "./strings.js"
 
 /**

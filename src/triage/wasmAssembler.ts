@@ -1,6 +1,7 @@
-// A minimal WebAssembly assembler, just what triage's byte loops use (wasm.ts, wasmNormalize.ts): function bodies
-// written with named branch targets, modules of a few functions and one memory, and their instantiation. Modules
-// are assembled in code when a thread loads them, so no binary is built, shipped or downloaded.
+// A minimal WebAssembly assembler, just what triage's byte loops use (wasmScan.ts, wasmCollect.ts,
+// wasmNormalize.ts): function bodies written with named branch targets, modules of a few functions and one memory,
+// and their instantiation. Modules are assembled in code when a thread loads them, so no binary is built, shipped
+// or downloaded.
 
 export const I32 = 0x7f
 const EMPTY_BLOCK = 0x40

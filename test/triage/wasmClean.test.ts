@@ -4,7 +4,7 @@ import { buildByteAutomaton } from "../../src/triage/ahoCorasick.js"
 import { cleanLine } from "../../src/triage/clean.js"
 import { prepareChunkLine, prepareLine, scorePrepared } from "../../src/triage/score.js"
 import { cleanChunkLine, lastTextHash, loadChunkBytes } from "../../src/triage/triggers.js"
-import { makeWasmCollector } from "../../src/triage/wasm.js"
+import { makeWasmCollector } from "../../src/triage/wasmCollect.js"
 
 /** Lines as one chunk's bytes, each ending in `\n` (or `\r\n`), and where each starts. */
 const chunkOf = (
