@@ -4,6 +4,7 @@
 // decoded and tested exactly, so results do not change.
 import { buildByteAutomaton, foldAscii } from "./ahoCorasick.js"
 import { NO_WORD, PREFILTER_LITERALS } from "./triggers.js"
+import { once } from "./once.js"
 import { makeWasmScanner } from "./wasmScan.js"
 
 /** isCandidate's indented `** (` shape (Elixir), matched anywhere: the exact test follows on the string. */
@@ -45,7 +46,7 @@ const build = (literals: ReadonlyArray<string>): Automaton => {
   }
 }
 
-const automaton = build(LITERALS)
+const automaton = once(() => build(LITERALS))
 const FOUND = Array.from(Buffer.from(" found"))
 
 /** After `no ` ending at `from`: a run of non-space bytes, then ` found` in any case. */
@@ -90,7 +91,7 @@ export interface ChunkScan {
 /** Scans `\n`-terminated lines (ByteChunker's format) in one pass, in JavaScript. */
 export const scanChunkJs = (bytes: Uint8Array): ChunkScan => {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const { classOf, next, verdict, needsFound, classes } = automaton
+  const { classOf, next, verdict, needsFound, classes } = automaton()
   let starts = new Int32Array(Math.max(16, (bytes.length >> 6) + 2))
   let flags = new Uint8Array(starts.length)
   const length = bytes.length
@@ -143,9 +144,9 @@ export const scanChunkJs = (bytes: Uint8Array): ChunkScan => {
   return { count, starts, flags }
 }
 
-const wasmScan = makeWasmScanner(automaton)
+const wasmScan = once(() => makeWasmScanner(automaton()))
 /** Which scan scanChunk runs for a chunk of the usual size. */
-export const scannerKind: "wasm" | "js" = wasmScan === undefined ? "js" : "wasm"
+export const scannerKind = (): "wasm" | "js" => (wasmScan() === undefined ? "js" : "wasm")
 /**
  * Chunks are ~0.5 MB; one grows past that only to hold a very long line. Those are scanned in JavaScript, so the
  * WebAssembly memory (input, then four bytes of line start per input byte) stays a few MB.
@@ -153,5 +154,7 @@ export const scannerKind: "wasm" | "js" = wasmScan === undefined ? "js" : "wasm"
 const WASM_MAX_BYTES = 2 << 20
 
 /** Scans `\n`-terminated lines (ByteChunker's format) in one pass: in WebAssembly where it runs, else scanChunkJs. */
-export const scanChunk = (bytes: Uint8Array): ChunkScan =>
-  wasmScan !== undefined && bytes.length <= WASM_MAX_BYTES ? wasmScan(bytes) : scanChunkJs(bytes)
+export const scanChunk = (bytes: Uint8Array): ChunkScan => {
+  const wasm = wasmScan()
+  return wasm !== undefined && bytes.length <= WASM_MAX_BYTES ? wasm(bytes) : scanChunkJs(bytes)
+}

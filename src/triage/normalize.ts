@@ -2,6 +2,7 @@
 import * as crypto from "node:crypto"
 import { isRegexSpace } from "./literalScan.js"
 import { charCodeAt, codeAt, isDigit, slice, startsWith, trim } from "./strings.js"
+import { once } from "./once.js"
 import { makeWasmNormalizer, type WasmNormalizer } from "./wasmNormalize.js"
 
 // Order matters: the wider shapes (timestamps, uuids, paths) go before the bare numbers they contain.
@@ -217,38 +218,40 @@ const TEMPLATE_KIND = Uint8Array.from(
  * template map's hashing of it, ~3× as fast (one flat string, decoded once, instead of a chain of concatenations).
  */
 const WASM_MAX_CHARS = 4096
-const wasm = makeWasmNormalizer(
-  {
-    hexKind: HEX_DIGIT,
-    decimalKind: DECIMAL,
-    markKind: MARK,
-    digit: DIGIT,
-    time: TIME,
-    date: DATE,
-    hexRun: HEX_RUN,
-    hexPrefix: HEX_PREFIX,
-    tmp: TMP,
-    volatile: VOLATILE,
-  },
-  KIND,
-  {
-    kinds: TEMPLATE_KIND,
-    digit: T_DIGIT,
-    word: T_WORD,
-    space: T_SPACE,
-    units: [...UNITS],
-    time: TIME_PLACEHOLDER,
-    duration: DURATION_PLACEHOLDER,
-    number: NUMBER_PLACEHOLDER,
-  },
-  WASM_MAX_CHARS,
+const wasm = once(() =>
+  makeWasmNormalizer(
+    {
+      hexKind: HEX_DIGIT,
+      decimalKind: DECIMAL,
+      markKind: MARK,
+      digit: DIGIT,
+      time: TIME,
+      date: DATE,
+      hexRun: HEX_RUN,
+      hexPrefix: HEX_PREFIX,
+      tmp: TMP,
+      volatile: VOLATILE,
+    },
+    KIND,
+    {
+      kinds: TEMPLATE_KIND,
+      digit: T_DIGIT,
+      word: T_WORD,
+      space: T_SPACE,
+      units: [...UNITS],
+      time: TIME_PLACEHOLDER,
+      duration: DURATION_PLACEHOLDER,
+      number: NUMBER_PLACEHOLDER,
+    },
+    WASM_MAX_CHARS,
+  ),
 )
 /** Which needsOf runs on a line of the usual length. */
-export const needsKind: "wasm" | "js" = wasm === undefined ? "js" : "wasm"
+export const needsKind = (): "wasm" | "js" => (wasm() === undefined ? "js" : "wasm")
 
 /** The WebAssembly normaliser for `text`, or undefined where it does not run (no WebAssembly, or a text too long). */
 const wasmFor = (text: string): WasmNormalizer | undefined =>
-  text.length <= WASM_MAX_CHARS ? wasm : undefined
+  text.length <= WASM_MAX_CHARS ? wasm() : undefined
 
 /** The needs of NEEDS that `text` holds, and VOLATILE when it has anything to normalise. */
 export const needsOf = (text: string): number => wasmFor(text)?.needs(text) ?? needsOfJs(text)

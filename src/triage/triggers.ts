@@ -2,6 +2,7 @@
 // least one of its triggers, so one automaton pass over the line tells which regexes are worth running.
 import { buildByteAutomaton, foldAscii } from "./ahoCorasick.js"
 import { isRegexSpace, LiteralSet, REGEX_SPACES } from "./literalScan.js"
+import { once } from "./once.js"
 import { makeWasmCollector } from "./wasmCollect.js"
 import { charCodeAt } from "./strings.js"
 
@@ -67,7 +68,7 @@ export const PREFILTER_LITERALS = [
   "no ",
 ]
 export const NO_WORD = PREFILTER_LITERALS.length - 1
-const prefilterSet = new LiteralSet(PREFILTER_LITERALS)
+const prefilterSet = once(() => new LiteralSet(PREFILTER_LITERALS))
 const FOUND = " found"
 
 /** After "no " ending at `from`: one run of non-space characters, then " found" (any case). */
@@ -89,7 +90,7 @@ const acceptPrefilter = (id: number, end: number): boolean => id !== NO_WORD || 
 /** Same answer as `PREFILTER.test(raw)`, in one pass without backtracking. */
 export const prefilterMatches = (raw: string): boolean => {
   scanned = raw
-  const found = prefilterSet.mark(raw, raw.length, prefilterHits, 1, acceptPrefilter)
+  const found = prefilterSet().mark(raw, raw.length, prefilterHits, 1, acceptPrefilter)
   scanned = ""
   return found
 }
@@ -272,12 +273,14 @@ const scoringLiterals = [
   ]),
 ]
 const literalId = new Map(scoringLiterals.map((literal, id) => [literal, id]))
-const scoringSet = new LiteralSet(scoringLiterals)
+const scoringSet = once(() => new LiteralSet(scoringLiterals))
 /** Texts up to this long are searched in WebAssembly (score.ts reads at most 2,000 characters of a line). */
 const WASM_MAX_CHARS = 4096
-const wasmCollect = makeWasmCollector(
-  { ...buildByteAutomaton(scoringLiterals), literals: scoringLiterals.length },
-  WASM_MAX_CHARS,
+const wasmCollect = once(() =>
+  makeWasmCollector(
+    { ...buildByteAutomaton(scoringLiterals), literals: scoringLiterals.length },
+    WASM_MAX_CHARS,
+  ),
 )
 
 /** Shapes a rule's match needs besides its words; every field given must hold. */
@@ -400,8 +403,9 @@ export const collectTriggers = (
   mark: number,
   found: Int32Array,
 ): number => {
-  hashed = wasmCollect !== undefined && end === text.length && end <= WASM_MAX_CHARS
-  return hashed ? wasmCollect!.collect(text, found) : scoringSet.collect(text, end, hits, mark, found)
+  const wasm = wasmCollect()
+  hashed = wasm !== undefined && end === text.length && end <= WASM_MAX_CHARS
+  return hashed ? wasm!.collect(text, found) : scoringSet().collect(text, end, hits, mark, found)
 }
 
 /** Whether collectTriggers last read its text in WebAssembly, which hashed it on the way. */
@@ -412,8 +416,9 @@ let hashed = false
  * collectLineTriggers either).
  */
 export const loadChunkBytes = (utf8: Uint8Array): boolean => {
-  if (wasmCollect === undefined) return false
-  wasmCollect.loadChunk(utf8)
+  const wasm = wasmCollect()
+  if (wasm === undefined) return false
+  wasm.loadChunk(utf8)
   return true
 }
 
@@ -423,26 +428,26 @@ export const loadChunkBytes = (utf8: Uint8Array): boolean => {
  * read is lastLineText's; lastTextHash is its hash.
  */
 export const collectLineTriggers = (start: number, end: number, found: Int32Array): number => {
-  const count = wasmCollect!.collectLine(start, end, found)
+  const count = wasmCollect()!.collectLine(start, end, found)
   hashed = count >= 0
   return count
 }
 
 /** The cleaned text collectLineTriggers read last. */
-export const lastLineText = (): string => wasmCollect!.lastLine()
+export const lastLineText = (): string => wasmCollect()!.lastLine()
 
 /**
  * The line at bytes [start, end) of the chunk loadChunkBytes loaded, cleaned as collectLineTriggers cleans it (what
  * cleanLine, and displayLine, make of it), or undefined when it takes the string path.
  */
 export const cleanChunkLine = (start: number, end: number): string | undefined =>
-  wasmCollect!.cleanLine(start, end)
+  wasmCollect()!.cleanLine(start, end)
 
 /**
  * The hash (FNV-1a, of the UTF-8 bytes) of the text collectTriggers last read, or undefined when it read that text in
  * JavaScript, which makes none. Equal texts have equal hashes; unequal ones rarely do.
  */
-export const lastTextHash = (): number | undefined => (hashed ? wasmCollect!.lastHash() : undefined)
+export const lastTextHash = (): number | undefined => (hashed ? wasmCollect()!.lastHash() : undefined)
 
 /** collectTriggers without WebAssembly: the reference its tests hold the wasm collection to. */
 export const collectTriggersJs = (
@@ -451,9 +456,9 @@ export const collectTriggersJs = (
   hits: Int32Array,
   mark: number,
   found: Int32Array,
-): number => scoringSet.collect(text, end, hits, mark, found)
+): number => scoringSet().collect(text, end, hits, mark, found)
 
 /** Which collection collectTriggers runs on a line of the usual length. */
-export const collectorKind: "wasm" | "js" = wasmCollect === undefined ? "js" : "wasm"
+export const collectorKind = (): "wasm" | "js" => (wasmCollect() === undefined ? "js" : "wasm")
 
 export const TRIGGER_COUNT = scoringLiterals.length

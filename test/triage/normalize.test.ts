@@ -118,7 +118,7 @@ describe("normalizeLine's shortcuts", () => {
 
 describe("needsOf", () => {
   it("runs in WebAssembly on Node and finds what the JavaScript walk finds", () => {
-    expect(needsKind).toBe("wasm")
+    expect(needsKind()).toBe("wasm")
     const piece = fc.oneof(
       fc.constantFrom(
         "12:30:01",

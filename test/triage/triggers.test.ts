@@ -132,7 +132,7 @@ describe("trigger words", () => {
   })
 
   it("collects trigger words in WebAssembly on Node, the same ones as the JavaScript automaton", () => {
-    expect(collectorKind).toBe("wasm")
+    expect(collectorKind()).toBe("wasm")
     const hits = new Int32Array(TRIGGER_COUNT)
     const found = new Int32Array(TRIGGER_COUNT)
     let mark = 0
