@@ -29,11 +29,40 @@ export const cacheDirs = (programFile: string, env: NodeJS.ProcessEnv): Readonly
   return [path.dirname(programFile), path.join(base, "destill")]
 }
 
-/** The cache file's name: the program's text, Node's version and the flags V8 runs with decide whether it fits. */
+const hash12 = (...parts: ReadonlyArray<string | Buffer>): string => {
+  const hash = createHash("sha256")
+  for (const part of parts) hash.update(part)
+  return hash.digest("hex").slice(0, 12)
+}
+
+/**
+ * The cache file's name: the program's text, then Node's version and the flags V8 runs with, decide whether it fits.
+ * `.program.cjs-<text>-<runtime>.v8cache`, so the caches of other texts can be told apart (see prune).
+ */
 export const cacheName = (programFile: string, source: Buffer, env: NodeJS.ProcessEnv): string => {
-  const runtime = [process.version, process.arch, process.execArgv.join(" "), env["NODE_OPTIONS"] ?? ""]
-  const key = createHash("sha256").update(source).update(runtime.join("\0")).digest("hex").slice(0, 24)
-  return `.${path.basename(programFile)}-${key}.v8cache`
+  const runtime = hash12(process.version, process.arch, process.execArgv.join(" "), env["NODE_OPTIONS"] ?? "")
+  return `.${path.basename(programFile)}-${hash12(source)}-${runtime}.v8cache`
+}
+
+/** Caches of another program text untouched this long are a version no longer run: removed when a cache is written. */
+const STALE_MS = 30 * 24 * 3600 * 1000
+
+/** Removes the stale caches of other texts of the program beside `file` (the user's cache dir outlives versions). */
+const prune = (file: string): void => {
+  const dir = path.dirname(file)
+  const name = path.basename(file)
+  const program = name.slice(0, name.lastIndexOf("-", name.lastIndexOf("-") - 1) + 1)
+  const text = name.slice(program.length, name.lastIndexOf("-"))
+  try {
+    for (const other of fs.readdirSync(dir)) {
+      if (!other.startsWith(program) || !other.endsWith(".v8cache") || other.startsWith(`${program}${text}-`))
+        continue
+      const at = path.join(dir, other)
+      if (Date.now() - fs.statSync(at).mtimeMs > STALE_MS) fs.rmSync(at, { force: true })
+    }
+  } catch {
+    // another process pruned first, or the dir cannot be listed: nothing lost
+  }
 }
 
 const readCache = (file: string): Buffer | undefined => {
@@ -86,7 +115,8 @@ export const runWithCodeCache = (programFile: string, env: NodeJS.ProcessEnv = p
     // at exit the cache holds every function the run compiled, not only the top level
     process.once("exit", () => {
       const data = script.createCachedData()
-      for (const file of writesTo) if (writeAtomically(file, data)) break
+      const written = writesTo.find((file) => writeAtomically(file, data))
+      if (written !== undefined) prune(written)
     })
   const module = { exports: {} }
   const run = script.runInThisContext() as (

@@ -1,7 +1,7 @@
 // The bin's program runs through V8's code cache: written by the first run, taken by the next, and never trusted
 // beyond the program text and the Node it was made for. Each run is a fresh node process, as a user's are.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
@@ -118,6 +118,21 @@ describe("runWithCodeCache", () => {
       printed: `hello from program.cjs in ${path.basename(dir)}`,
       accepted: writesTo[1],
     })
+  })
+
+  it("removes the caches of other texts of the program once they are a month old, and keeps recent ones", () => {
+    const dir = path.join(tmp.dir, "prune")
+    const file = program(dir, "hello")
+    const stale = path.join(dir, ".program.cjs-0123456789ab-0123456789ab.v8cache")
+    const recent = path.join(dir, ".program.cjs-ba9876543210-0123456789ab.v8cache")
+    writeFileSync(stale, "an old version's bytecode")
+    writeFileSync(recent, "another version in use")
+    const monthAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000)
+    utimesSync(stale, monthAgo, monthAgo)
+    run(file)
+    expect(cacheFiles(dir)).not.toContain(path.basename(stale))
+    expect(cacheFiles(dir)).toContain(path.basename(recent))
+    expect(cacheFiles(dir)).toHaveLength(2)
   })
 
   it("reads and writes no cache with DESTILL_CODE_CACHE=0", () => {
