@@ -98,15 +98,19 @@ export const runWithCodeCache = (programFile: string, env: NodeJS.ProcessEnv = p
   const name = cacheName(programFile, source, env)
   const candidates =
     env["DESTILL_CODE_CACHE"] === "0" ? [] : cacheDirs(programFile, env).map((dir) => path.join(dir, name))
-  // the first cache found is tried; refused, it costs nothing more than compiling without one
-  const found = candidates
-    .map((file) => ({ file, data: readCache(file) }))
-    .find(({ data }) => data !== undefined)
+  // the first cache found is tried (the next is not read); refused, it costs no more than compiling without one
+  let found: { readonly file: string; readonly data: Buffer } | undefined
+  for (const file of candidates) {
+    const data = readCache(file)
+    if (data === undefined) continue
+    found = { file, data }
+    break
+  }
   const script = new vm.Script(
     `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`,
     {
       filename: programFile,
-      ...(found?.data === undefined ? {} : { cachedData: found.data }),
+      ...(found === undefined ? {} : { cachedData: found.data }),
     },
   )
   const accepted = found !== undefined && !script.cachedDataRejected ? found.file : undefined

@@ -74,7 +74,7 @@ const scanBody = (): Array<number> => {
   c.get(INPUT).set(I)
   c.block("done").loop("line")
   // starts[count] = i - input
-  c.get(STARTS).get(COUNT).const(2).op(op.shl).op(op.add).get(I).get(INPUT).op(op.sub).op(0x36, 2, 0)
+  c.get(STARTS).get(COUNT).const(2).op(op.shl).op(op.add).get(I).get(INPUT).op(op.sub).store32()
   c.get(I).get(END).op(op.geU).brIf("done")
 
   // flag = lineStartShape(bytes, i) ? EXACT : 0
@@ -112,7 +112,7 @@ const scanBody = (): Array<number> => {
   c.const(0).set(ROW)
   c.else()
   // entry = next[row + cls]; row = entry >> 1
-  c.get(NEXT).get(ROW).get(CLS).op(op.add).const(2).op(op.shl).op(op.add).op(0x28, 2, 0).set(ENTRY)
+  c.get(NEXT).get(ROW).get(CLS).op(op.add).const(2).op(op.shl).op(op.add).load32().set(ENTRY)
   c.get(ENTRY).const(1).op(op.shrS).set(ROW)
   c.get(ENTRY).const(1).op(op.and).if()
   c.get(ENTRY).const(0).op(op.ltS).brIf("eol")
@@ -159,7 +159,7 @@ const scanBody = (): Array<number> => {
   c.end().end()
   c.end()
   // flags[count++] = flag; i = newline + 1 (or end + 1)
-  c.get(FLAGS).get(COUNT).op(op.add).get(FLAG).op(0x3a, 0, 0)
+  c.get(FLAGS).get(COUNT).op(op.add).get(FLAG).store8()
   c.get(COUNT).const(1).op(op.add).set(COUNT)
   c.get(I).const(1).op(op.add).set(I)
   c.br("line")
